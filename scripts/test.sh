@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one command a change must pass: services, typecheck, lint, then every test against the real services.
+# Tests that share the services run in parallel first; tests that stop or restart a service run alone afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh || exit 1
+bash scripts/services.sh || exit 1
+
+npx tsc -p . || { echo "typecheck failed"; exit 1; }
+npx biome check . || { echo "lint/format failed (npx biome check --write . fixes formatting)"; exit 1; }
+
+mkdir -p test-results
+status=0
+npx vitest run --project shared --reporter=default --reporter=json --outputFile.json=test-results/shared.json "$@" || status=1
+npx vitest run --project disruptive --reporter=default --reporter=json --outputFile.json=test-results/disruptive.json "$@" || status=1
+
+# One closing line over both runs, in the plain form CI reads.
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of ["shared", "disruptive"]) {
+    const path = `test-results/${f}.json`;
+    if (!fs.existsSync(path)) { failed += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(path, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    // A file that failed to load or whose hooks failed has no failed test of its own: count it as one failure.
+    failed += r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((t) => t.status === "failed")).length;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit $status
