@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { FaultRates } from './faults.ts';
+import { type FaultRates, isChosen } from './faults.ts';
 import type { LostDispatchWorker } from './lost-dispatch.ts';
 import type { OrderService } from './order-service.ts';
 
@@ -60,10 +60,13 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficSummar
       if (Math.random() < faults['publish-then-rollback']) {
         if (await orders.placeOrderThenRollback()) summary.rolledBack += 1;
       } else {
-        const { orderId } = await orders.placeOrder();
+        const { orderId, messageId } = await orders.placeOrder();
         summary.committed += 1;
         summary.committedOrderIds.push(orderId);
-        if (Math.random() < faults['lost-dispatch']) {
+        // Deleting the dispatch of a non-idempotent order races its redelivery (one row or none survives): keep
+        // those faults apart so the ledger stays an exact ground truth.
+        const isNonIdempotent = isChosen('non-idempotent', messageId, faults['non-idempotent']);
+        if (!isNonIdempotent && Math.random() < faults['lost-dispatch']) {
           lostDispatch.enqueue(orderId);
           summary.lostDispatch += 1;
         }

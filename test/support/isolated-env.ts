@@ -13,6 +13,7 @@ export interface IsolatedEnv {
   vhost: string;
   ordersDatabaseUrl: string;
   dispatchDatabaseUrl: string;
+  reconDatabaseUrl: string;
   rabbitmqUrl: string;
   managementUrl: string;
   /** Drops the databases and the vhost. */
@@ -21,7 +22,7 @@ export interface IsolatedEnv {
 
 export async function createIsolatedEnv(label: string): Promise<IsolatedEnv> {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
-  const databases = { orders: `${name}_orders`, dispatch: `${name}_dispatch` };
+  const databases = { orders: `${name}_orders`, dispatch: `${name}_dispatch`, recon: `${name}_recon` };
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5_000 });
   try {
     await admin.connect();
@@ -46,6 +47,7 @@ export async function createIsolatedEnv(label: string): Promise<IsolatedEnv> {
     vhost,
     ordersDatabaseUrl: databaseUrl(databases.orders),
     dispatchDatabaseUrl: databaseUrl(databases.dispatch),
+    reconDatabaseUrl: databaseUrl(databases.recon),
     rabbitmqUrl: `${AMQP_BASE.replace(/\/$/, '')}/${encodeURIComponent(vhost)}`,
     managementUrl: MANAGEMENT_URL,
     async destroy() {

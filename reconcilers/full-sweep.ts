@@ -1,0 +1,101 @@
+import { type JudgeContext, judgeOrderIds } from './judge.ts';
+
+/** Rows per keyset page on each side of the merge join. */
+const SWEEP_PAGE = 5_000;
+
+export interface SweepReport {
+  ordersScanned: number;
+  dispatchGroupsScanned: number;
+  suspects: number;
+  opened: number;
+  resolved: number;
+  complete: boolean;
+}
+
+/**
+ * The full sweep, on a slower schedule than the incremental cycle: streams order ids and dispatched order ids in
+ * key order and merge-joins them, so it finds what the incremental path cannot see (a dispatch row deleted long
+ * after its order changed). Memory stays at two pages; only suspects are re-judged, with fresh lookups of both sides.
+ */
+export async function runFullSweep(ctx: JudgeContext): Promise<SweepReport> {
+  const report: SweepReport = {
+    ordersScanned: 0,
+    dispatchGroupsScanned: 0,
+    suspects: 0,
+    opened: 0,
+    resolved: 0,
+    complete: false,
+  };
+  const cutoff = ctx.now.getTime() - ctx.graceMs;
+  const sideFailed = (side: 'orders' | 'dispatch') => (error: Error) => {
+    ctx.reportFailure(side, error);
+    throw error;
+  };
+  const orders = pages(
+    (after) => ctx.orders.pageOrderIds(after, SWEEP_PAGE).catch(sideFailed('orders')),
+    (row) => row.id,
+  );
+  const groups = pages(
+    (after) => ctx.dispatch.pageDispatchedOrderIds(after, SWEEP_PAGE).catch(sideFailed('dispatch')),
+    (row) => row.orderId,
+  );
+  let suspects: string[] = [];
+  const flush = async (force = false) => {
+    if (suspects.length === 0 || (!force && suspects.length < ctx.pageSize)) return;
+    const outcome = await judgeOrderIds(ctx, suspects);
+    report.suspects += suspects.length;
+    report.opened += outcome.opened;
+    report.resolved += outcome.resolved;
+    suspects = [];
+  };
+
+  try {
+    let order = await orders.next();
+    let group = await groups.next();
+    while (order || group) {
+      // uuid text sorts like PostgreSQL's uuid order, so string comparison follows both ORDER BY id streams.
+      if (order && (!group || order.id < group.orderId)) {
+        report.ordersScanned += 1;
+        if (order.createdAt.getTime() <= cutoff) suspects.push(order.id); // no dispatch row at all
+        order = await orders.next();
+      } else if (group && (!order || group.orderId < order.id)) {
+        report.dispatchGroupsScanned += 1;
+        if (group.liveCount > 0 && group.createdAt.getTime() <= cutoff) suspects.push(group.orderId); // no order
+        group = await groups.next();
+      } else if (order && group) {
+        report.ordersScanned += 1;
+        report.dispatchGroupsScanned += 1;
+        if (group.liveCount !== 1) suspects.push(order.id); // none live, or a duplicate
+        order = await orders.next();
+        group = await groups.next();
+      }
+      await flush();
+    }
+    await flush(true);
+    report.complete = true;
+  } catch {
+    // Already reported against its side; an incomplete sweep simply runs again on its next schedule.
+  }
+  return report;
+}
+
+/** Iterates a keyset-paged stream one row at a time, fetching the next page when the current one runs out. */
+function pages<T>(fetch: (after: string | null) => Promise<T[]>, keyOf: (row: T) => string) {
+  let buffer: T[] = [];
+  let index = 0;
+  let after: string | null = null;
+  let isExhausted = false;
+  return {
+    async next(): Promise<T | undefined> {
+      if (index >= buffer.length) {
+        if (isExhausted) return undefined;
+        buffer = await fetch(after);
+        index = 0;
+        if (buffer.length < SWEEP_PAGE) isExhausted = true;
+        if (buffer.length === 0) return undefined;
+        after = keyOf(buffer[buffer.length - 1]!);
+      }
+      return buffer[index++];
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import pg from 'pg';
+
+export interface PgPoolOptions {
+  /** Shown in pg_stat_activity, so a DBA sees who runs a query. */
+  applicationName: string;
+  max?: number;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * node-postgres waits for ever by default: every pool gets a connect timeout, a server-side statement timeout and
+ * a client-side query timeout, so a hung database turns into an error the cycle can report as `unknown`.
+ */
+export function createPgPool(connectionString: string, options: PgPoolOptions): pg.Pool {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({
+    connectionString,
+    application_name: options.applicationName,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 2_000,
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Error texts cross to the API, logs and metrics: strip credentials from any URL inside them. */
+export function maskSecrets(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s]*:)[^@/\s]*@/gi, '$1***@');
+}
+
+/** Quotes a (possibly schema-qualified) identifier the configuration already validated. */
+export function quoteIdent(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}

@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Registry } from 'prom-client';
+import type { ReconStore } from '../store/types.ts';
+import { findingsRoutes } from './routes-findings.ts';
+import { healthRoutes } from './routes-health.ts';
+import { ordersRoutes } from './routes-orders.ts';
+import { overviewRoutes } from './routes-overview.ts';
+import type { TimelinePort } from './timeline.ts';
+
+/** The one method the app logs through; a pino logger and `console` both fit. */
+export interface ErrorLogger {
+  error(context: object, message: string): void;
+}
+
+export interface AppDeps {
+  store: ReconStore;
+  metrics: { registry: Registry };
+  timeline: TimelinePort;
+  /** Whether this replica can serve: its own database reachable. A rejection counts as not ready. */
+  isReady(): Promise<boolean>;
+  version?: string;
+  /** Clock for ages and history windows; tests pin it. */
+  now?: () => Date;
+  logger?: ErrorLogger;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const logger = deps.logger ?? console;
+  const app = new Hono();
+
+  // Payloads, queue names and error texts shown by the UI are attacker-controlled: the CSP forbids inline and
+  // foreign scripts so a payload rendered by mistake as HTML still cannot run (DESIGN: Security).
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    }),
+  );
+  // Findings carry business data: no shared cache may keep a copy.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
+  app.route('/', findingsRoutes(deps.store));
+  app.route('/', ordersRoutes(deps.store, deps.timeline));
+  app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date())));
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.res ? err.getResponse() : c.json({ error: err.message }, err.status);
+    // The message may hold a connection string or SQL: it goes to the log, never to the client.
+    logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { InvalidCursorError } from '../store/finding-cursor.ts';
+import type { ReconStore } from '../store/types.ts';
+import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
+
+export const MAX_PAGE_SIZE = 500;
+
+const findingsQuery = z.object({
+  kind: z.enum(FINDING_KINDS).optional(),
+  state: z.enum(['open', 'resolved', 'all']).default('open'),
+  /** A key, an order id or a message id, matched exactly by the store; bounded like every other input. */
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((q) => q || undefined),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: z.string().max(1000).optional(),
+});
+
+// A finding id is `${kind}:${key}`; the kind's prefix is checked so a junk id never reaches the store.
+const findingId = z
+  .string()
+  .max(300)
+  .refine((id) => FINDING_KINDS.some((kind) => id.startsWith(`${kind}:`)), 'not a finding id');
+
+export function findingsRoutes(store: ReconStore): Hono {
+  const app = new Hono();
+
+  app.get('/api/findings', async (c) => {
+    const query = parseOrThrow(findingsQuery, withoutEmpty(c.req.query()), 'query parameter');
+    try {
+      return c.json(await store.listFindings(query));
+    } catch (err) {
+      // A cursor the client mangled or forged is bad input, not a server fault.
+      if (err instanceof InvalidCursorError)
+        throw badRequest('query parameter', [{ parameter: 'cursor', message: err.message }]);
+      throw err;
+    }
+  });
+
+  app.get('/api/findings/:id{.+}', async (c) => {
+    const id = parseOrThrow(z.object({ id: findingId }), c.req.param(), 'path parameter').id;
+    const finding = await store.getFinding(id);
+    if (!finding) throw new HTTPException(404, { message: `no finding ${id}` });
+    return c.json(finding);
+  });
+
+  return app;
+}

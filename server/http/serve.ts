@@ -1,0 +1,16 @@
+import { serve as serveNode } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+/**
+ * Listens on `port` (all interfaces unless `hostname` is given) and returns a function that stops accepting
+ * connections and resolves once the open ones have ended, for a graceful shutdown on SIGTERM.
+ */
+export function serve(app: Hono, port: number, hostname?: string): () => Promise<void> {
+  const server = serveNode({ fetch: app.fetch, port, ...(hostname ? { hostname } : {}) });
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      // Idle keep-alive sockets would otherwise hold close() open until their timeout.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+}

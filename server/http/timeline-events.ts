@@ -1,0 +1,85 @@
+import type { Finding } from '../../reconcilers/types.ts';
+import type { TimelineRows } from './timeline.ts';
+
+// Merges an order's rows and findings into one time-ordered story, so an operator reads "created → published →
+// confirmed → assigned" and sees where it stopped. Pure: the route passes what it read.
+
+export type TimelineSource = 'order' | 'outbox' | 'dispatch' | 'finding';
+
+export interface TimelineEvent {
+  at: Date;
+  source: TimelineSource;
+  type: string;
+  detail: Record<string, string | number | null>;
+}
+
+type Row = Record<string, unknown>;
+
+export function toTimelineEvents(rows: TimelineRows, findings: readonly Finding[]): TimelineEvent[] {
+  const events: TimelineEvent[] = [];
+  const push = (at: Date | null, source: TimelineSource, type: string, detail: TimelineEvent['detail']) => {
+    if (at) events.push({ at, source, type, detail });
+  };
+
+  const order = asRow(rows.order);
+  if (order) {
+    const created = dateOf(order, 'createdAt');
+    const updated = dateOf(order, 'updatedAt');
+    push(created, 'order', 'created', { status: textOf(order, 'status') });
+    if (updated && created && updated > created) push(updated, 'order', 'updated', { status: textOf(order, 'status') });
+  }
+  for (const row of rows.outbox.map(asRow)) {
+    if (!row) continue;
+    const messageId = textOf(row, 'messageId');
+    push(dateOf(row, 'createdAt'), 'outbox', 'created', { messageId, eventType: textOf(row, 'eventType') });
+    push(dateOf(row, 'publishedAt'), 'outbox', 'published', { messageId, attempts: numberOf(row, 'attempts') });
+    push(dateOf(row, 'confirmedAt'), 'outbox', 'confirmed', { messageId });
+  }
+  for (const row of rows.dispatches.map(asRow)) {
+    if (!row) continue;
+    const created = dateOf(row, 'createdAt');
+    const updated = dateOf(row, 'updatedAt');
+    const dispatchId = textOf(row, 'id');
+    push(created, 'dispatch', 'assigned', {
+      dispatchId,
+      courier: textOf(row, 'courier'),
+      messageId: textOf(row, 'messageId'),
+    });
+    if (updated && created && updated > created) {
+      push(updated, 'dispatch', 'updated', { dispatchId, status: textOf(row, 'status') });
+    }
+  }
+  for (const f of findings) {
+    push(f.firstSeenAt, 'finding', 'opened', { findingId: f.id, kind: f.kind, severity: f.severity });
+    push(f.resolvedAt, 'finding', 'resolved', { findingId: f.id, kind: f.kind });
+  }
+  // Array.prototype.sort is stable: on equal times the insertion order (order, outbox, dispatch, finding) holds,
+  // which is also the causal order of the happy path.
+  return events.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+function asRow(value: unknown): Row | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : null;
+}
+
+// The port hands rows through as its implementation read them: accept the mapped camelCase name and the
+// reference schema's snake_case column, whichever is there.
+function field(row: Row, camel: string): unknown {
+  return row[camel] ?? row[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
+}
+
+function dateOf(row: Row, name: string): Date | null {
+  const value = field(row, name);
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+function textOf(row: Row, name: string): string | null {
+  const value = field(row, name);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
+}
+
+function numberOf(row: Row, name: string): number | null {
+  const value = field(row, name);
+  return typeof value === 'number' ? value : null;
+}

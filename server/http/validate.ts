@@ -1,0 +1,31 @@
+import { HTTPException } from 'hono/http-exception';
+import type { z } from 'zod';
+
+// Input validation at the edge: one shape of 400 for every route, naming each bad parameter, so the UI (and a
+// person with curl) can tell which one to fix. The message is zod's, about the input, never about internals.
+
+export interface InvalidParameter {
+  parameter: string;
+  message: string;
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details: InvalidParameter[] = result.error.issues.map((issue) => ({
+    parameter: issue.path.join('.') || '(root)',
+    message: issue.message,
+  }));
+  throw badRequest(where, details);
+}
+
+/** The 400 every route answers for bad input; `onError` passes its response through as it is. */
+export function badRequest(where: string, details: InvalidParameter[]): HTTPException {
+  const error = `invalid ${where}: ${details.map((d) => d.parameter).join(', ')}`;
+  return new HTTPException(400, { res: Response.json({ error, details }, { status: 400 }) });
+}
+
+/** `?kind=` from an "all" option in a select means "no filter", not "the kind named ''". */
+export function withoutEmpty(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}

@@ -1,0 +1,115 @@
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { createDispatchDb } from './adapters/dispatch-db.ts';
+import { createOrdersDb } from './adapters/orders-db.ts';
+import { createPgPool } from './adapters/postgres.ts';
+import { createTimelineDb } from './adapters/timeline-db.ts';
+import type { ReconConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { serve } from './http/serve.ts';
+import { createMetrics, type ReconMetrics } from './metrics/registry.ts';
+import { createMetricsState, type MetricsState, setOpenSummary } from './metrics/state.ts';
+import { type Scheduler, startScheduler } from './scheduler.ts';
+import { createSourceHealthTracker } from './source-health.ts';
+import { createLeaderElection } from './store/leader-election.ts';
+import { migrateStore } from './store/migrate.ts';
+import { createPgStore } from './store/pg-store.ts';
+import type { ReconStore } from './store/types.ts';
+
+/** One advisory lock id for "the replica that runs the reconcilers", in Recon's own database. */
+const LEADER_LOCK_KEY = 0x7265636f; // 'reco'
+
+export interface Recon {
+  app: Hono;
+  store: ReconStore;
+  scheduler: Scheduler;
+  metrics: ReconMetrics;
+  metricsState: MetricsState;
+  isLeader(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts one Recon replica: store, leader election, scheduler, metrics refresher and (when `listen`) the HTTP server. */
+export async function startRecon(
+  config: ReconConfig,
+  { log, listen = true }: { log: Logger; listen?: boolean },
+): Promise<Recon> {
+  const reconPool = createPgPool(config.reconDatabaseUrl, { applicationName: 'recon' });
+  try {
+    await migrateStore(reconPool);
+  } catch (error) {
+    await reconPool.end();
+    throw new Error(
+      `Recon's database (RECON_DATABASE_URL) is not usable; start the services with: bash scripts/services.sh`,
+      { cause: error },
+    );
+  }
+  const store = createPgStore(reconPool);
+  const ordersPool = createPgPool(config.ordersDatabaseUrl, { applicationName: 'recon' });
+  const dispatchPool = createPgPool(config.dispatchDatabaseUrl, { applicationName: 'recon' });
+  const health = createSourceHealthTracker(['orders', 'dispatch', 'recon']);
+  const metricsState = createMetricsState();
+  const metrics = createMetrics(metricsState);
+
+  const leader = createLeaderElection({
+    connectionString: config.reconDatabaseUrl,
+    lockKey: LEADER_LOCK_KEY,
+    onChange: (isLeader) =>
+      log.info({ isLeader }, isLeader ? 'this replica now runs the reconcilers' : 'not the leader'),
+  });
+  await leader.start();
+
+  const scheduler = startScheduler({
+    config,
+    orders: createOrdersDb(ordersPool, config.mapping),
+    dispatch: createDispatchDb(dispatchPool, config.mapping),
+    store,
+    health,
+    log,
+    isLeader: () => leader.isLeader(),
+    onCycle(report, durationSeconds) {
+      metrics.pollDuration.observe({ source: 'databases' }, durationSeconds);
+      const age = report.outboxOldestPendingAgeSeconds;
+      if (report.fresh.orders)
+        metricsState.outboxOldestPendingAt = age === null ? null : new Date(report.startedAt.getTime() - age * 1000);
+    },
+    observeOrderToDispatch: (seconds) => metrics.orderToDispatch.observe(seconds),
+  });
+
+  // Every replica refreshes what /metrics and the API show from the store; a scrape itself never does I/O.
+  const refresh = async () => {
+    try {
+      setOpenSummary(metricsState, await store.openSummary());
+      metricsState.sources = leader.isLeader() ? health.snapshot() : await store.listSourceHealth();
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'refreshing metrics from the store failed');
+    }
+  };
+  await refresh();
+  const refresher = setInterval(() => void refresh(), Math.max(1_000, config.pollIntervalMs));
+
+  const app = createApp({
+    store,
+    metrics,
+    timeline: createTimelineDb({ orders: ordersPool, dispatch: dispatchPool }, config.mapping),
+    isReady: async () => (await reconPool.query('SELECT 1')).rowCount === 1,
+    logger: log,
+  });
+  const close = listen ? serve(app, config.port) : async () => {};
+
+  return {
+    app,
+    store,
+    scheduler,
+    metrics,
+    metricsState,
+    isLeader: () => leader.isLeader(),
+    async stop() {
+      clearInterval(refresher);
+      await close();
+      await scheduler.stop();
+      await leader.stop();
+      await Promise.all([reconPool.end(), ordersPool.end(), dispatchPool.end()]);
+    },
+  };
+}

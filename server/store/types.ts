@@ -1,0 +1,56 @@
+import type { Finding, FindingKind, FindingState, Judgement } from '../../reconcilers/types.ts';
+
+/** Health of one source Recon reads (orders, dispatch, rabbitmq, recon). Error texts are masked of secrets. */
+export interface SourceHealth {
+  source: string;
+  up: boolean;
+  lastSuccessAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+export interface FindingQuery {
+  kind?: FindingKind;
+  state: FindingState | 'all';
+  /** Matches the key, or an order id / message id anywhere in the evidence. */
+  q?: string;
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface FindingPage {
+  items: Finding[];
+  nextCursor: string | null;
+}
+
+export interface OpenSummary {
+  kind: FindingKind;
+  open: number;
+  oldestFirstSeenAt: Date | null;
+}
+
+export interface HistoryPoint {
+  at: Date;
+  kind: FindingKind;
+  open: number;
+}
+
+/** Recon's own database: findings, source health, watermarks. Every replica reads it; only the leader writes. */
+export interface ReconStore {
+  /** Opens mismatches (or refreshes lastSeenAt/evidence of open ones), resolves `ok`s that are open, ignores `unknown`. */
+  applyJudgements(judgements: readonly Judgement[], now: Date): Promise<{ opened: number; resolved: number }>;
+  /** Keys of open findings of one kind, in pages (the cycle re-checks each of them). */
+  openFindingKeys(kind: FindingKind, afterKey: string | null, limit: number): Promise<string[]>;
+  getWatermark(stream: string): Promise<Date | null>;
+  setWatermark(stream: string, at: Date): Promise<void>;
+  recordSourceHealth(health: SourceHealth): Promise<void>;
+  listSourceHealth(): Promise<SourceHealth[]>;
+  listFindings(query: FindingQuery): Promise<FindingPage>;
+  getFinding(id: string): Promise<Finding | undefined>;
+  /** Every finding (open or resolved) whose key or evidence names this order id. */
+  findingsForOrder(orderId: string): Promise<Finding[]>;
+  openSummary(): Promise<OpenSummary[]>;
+  /** Open findings per kind at `bucketSeconds` steps from `since` to now (from first_seen_at / resolved_at). */
+  history(since: Date, bucketSeconds: number): Promise<HistoryPoint[]>;
+}

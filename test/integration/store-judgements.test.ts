@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findingId, type Judgement } from '../../reconcilers/types.ts';
+import { createPgStore } from '../../server/store/pg-store.ts';
+import type { ReconStore } from '../../server/store/types.ts';
+import { createReconDb, type ReconDb } from '../support/recon-db.ts';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const ID = findingId('order-without-dispatch', 'order-1');
+
+const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement => ({
+  kind: 'order-without-dispatch',
+  key: 'order-1',
+  verdict: 'mismatch',
+  severity: 'warning',
+  evidence: { orderId: 'order-1', ageSeconds: 90 },
+  ...overrides,
+});
+
+describe('applying judgements to the PostgreSQL store', () => {
+  let db: ReconDb;
+  let store: ReconStore;
+
+  beforeAll(async () => {
+    db = await createReconDb('judgements');
+    store = createPgStore(db.pool);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+  beforeEach(async () => {
+    await db.pool.query('TRUNCATE findings');
+  });
+
+  const occurrences = async (id: string) =>
+    (await db.pool.query<{ occurrences: number }>('SELECT occurrences FROM findings WHERE id = $1', [id])).rows[0]
+      ?.occurrences;
+
+  it('opens a mismatch once and counts a repeat as a refresh of lastSeenAt, evidence and severity', async () => {
+    expect(await store.applyJudgements([makeJudgement()], at(0))).toEqual({ opened: 1, resolved: 0 });
+    const refresh = makeJudgement({ severity: 'critical', evidence: { orderId: 'order-1', ageSeconds: 600 } });
+    expect(await store.applyJudgements([refresh], at(10))).toEqual({ opened: 0, resolved: 0 });
+
+    expect(await store.getFinding(ID)).toEqual({
+      id: ID,
+      kind: 'order-without-dispatch',
+      key: 'order-1',
+      severity: 'critical',
+      verdict: 'mismatch',
+      state: 'open',
+      firstSeenAt: at(0),
+      lastSeenAt: at(10),
+      resolvedAt: null,
+      evidence: { orderId: 'order-1', ageSeconds: 600 },
+      actions: ['redeliver'],
+    });
+    expect(await occurrences(ID)).toBe(1);
+  });
+
+  it('resolves an open finding once when its verdict turns ok', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    expect(await store.applyJudgements([makeJudgement({ verdict: 'ok' })], at(10))).toEqual({ opened: 0, resolved: 1 });
+    expect(await store.applyJudgements([makeJudgement({ verdict: 'ok' })], at(20))).toEqual({ opened: 0, resolved: 0 });
+
+    expect(await store.getFinding(ID)).toMatchObject({ state: 'resolved', verdict: 'ok', resolvedAt: at(10) });
+  });
+
+  it('creates nothing for an ok about a finding that was never opened', async () => {
+    expect(await store.applyJudgements([makeJudgement({ verdict: 'ok' })], at(0))).toEqual({ opened: 0, resolved: 0 });
+    expect(await store.getFinding(ID)).toBeUndefined();
+  });
+
+  it('reopens a resolved finding as a new episode, counted as opened', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    await store.applyJudgements([makeJudgement({ verdict: 'ok' })], at(10));
+    expect(await store.applyJudgements([makeJudgement()], at(20))).toEqual({ opened: 1, resolved: 0 });
+
+    expect(await store.getFinding(ID)).toMatchObject({ state: 'open', firstSeenAt: at(20), resolvedAt: null });
+    expect(await occurrences(ID)).toBe(2);
+  });
+
+  it('neither opens nor resolves on an unknown verdict', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    const unknowns = [makeJudgement({ verdict: 'unknown' }), makeJudgement({ key: 'order-2', verdict: 'unknown' })];
+    expect(await store.applyJudgements(unknowns, at(10))).toEqual({ opened: 0, resolved: 0 });
+
+    expect(await store.getFinding(ID)).toMatchObject({ state: 'open', lastSeenAt: at(0) });
+    expect(await store.getFinding(findingId('order-without-dispatch', 'order-2'))).toBeUndefined();
+  });
+
+  it('counts openings and resolutions exactly in a mixed batch', async () => {
+    await store.applyJudgements([makeJudgement({ key: 'a' }), makeJudgement({ key: 'b' })], at(0));
+    await store.applyJudgements([makeJudgement({ key: 'b', verdict: 'ok' })], at(5));
+    const batch = [
+      makeJudgement({ key: 'a' }), // refresh
+      makeJudgement({ key: 'b' }), // reopen
+      makeJudgement({ key: 'c' }), // new
+      makeJudgement({ key: 'a', kind: 'duplicate-dispatch' }), // same key, other kind: its own finding
+      makeJudgement({ key: 'd', verdict: 'ok' }), // never opened
+    ];
+    expect(await store.applyJudgements(batch, at(10))).toEqual({ opened: 3, resolved: 0 });
+  });
+
+  it('lets the last judgement of a finding win when one call repeats it', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    const result = await store.applyJudgements([makeJudgement(), makeJudgement({ verdict: 'ok' })], at(10));
+    expect(result).toEqual({ opened: 0, resolved: 1 });
+  });
+
+  it('applies 5,000 judgements in a single statement', async () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `order-${String(i).padStart(5, '0')}`);
+    const query = vi.spyOn(db.pool, 'query');
+    try {
+      const opened = await store.applyJudgements(
+        keys.map((key) => makeJudgement({ key, evidence: { orderId: key } })),
+        at(0),
+      );
+      expect(opened).toEqual({ opened: 5_000, resolved: 0 });
+      expect(query).toHaveBeenCalledTimes(1);
+      const resolved = await store.applyJudgements(
+        keys.map((key) => makeJudgement({ key, verdict: 'ok' })),
+        at(10),
+      );
+      expect(resolved).toEqual({ opened: 0, resolved: 5_000 });
+      expect(query).toHaveBeenCalledTimes(2);
+    } finally {
+      query.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FINDING_KINDS, findingId, type Judgement } from '../../reconcilers/types.ts';
+import { FINDING_ACTIONS } from '../../server/store/finding-actions.ts';
+import { createPgStore } from '../../server/store/pg-store.ts';
+import type { ReconStore } from '../../server/store/types.ts';
+import { createReconDb, type ReconDb } from '../support/recon-db.ts';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement => ({
+  kind: 'order-without-dispatch',
+  key: 'order-1',
+  verdict: 'mismatch',
+  severity: 'warning',
+  ...overrides,
+});
+
+describe('looking findings up in the PostgreSQL store', () => {
+  let db: ReconDb;
+  let store: ReconStore;
+
+  beforeAll(async () => {
+    db = await createReconDb('lookups');
+    store = createPgStore(db.pool);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+  beforeEach(async () => {
+    await db.pool.query('TRUNCATE findings');
+  });
+
+  it('returns every kind as a camelCase finding with the actions of its kind', async () => {
+    await store.applyJudgements(
+      FINDING_KINDS.map((kind) => makeJudgement({ kind })),
+      at(0),
+    );
+    for (const kind of FINDING_KINDS) {
+      const finding = await store.getFinding(findingId(kind, 'order-1'));
+      expect(Object.keys(finding ?? {}).sort()).toEqual([
+        'actions',
+        'evidence',
+        'firstSeenAt',
+        'id',
+        'key',
+        'kind',
+        'lastSeenAt',
+        'resolvedAt',
+        'severity',
+        'state',
+        'verdict',
+      ]);
+      expect(finding?.firstSeenAt).toBeInstanceOf(Date);
+      expect(finding?.actions).toEqual(FINDING_ACTIONS[kind]);
+    }
+  });
+
+  it('has no finding for an id it never stored', async () => {
+    expect(await store.getFinding(findingId('stuck-outbox', 'nope'))).toBeUndefined();
+  });
+
+  it('keeps evidence with quotes, backslashes, braces and unicode intact', async () => {
+    const evidence = {
+      reason: 'body: {"a": "b\\"c"}, \\n ok',
+      queue: 'q,{x}',
+      note: 'ünïcødé 🚚',
+      nested: { n: [1, null] },
+    };
+    await store.applyJudgements([makeJudgement({ evidence })], at(0));
+    expect((await store.getFinding(findingId('order-without-dispatch', 'order-1')))?.evidence).toEqual(evidence);
+  });
+
+  it('lists the open and resolved findings that name an order in their key or evidence', async () => {
+    await store.applyJudgements(
+      [
+        makeJudgement({ key: 'order-1' }),
+        makeJudgement({ kind: 'duplicate-dispatch', key: 'order-1' }),
+        makeJudgement({ kind: 'stuck-outbox', key: 'msg-1', evidence: { orderId: 'order-1' } }),
+        makeJudgement({ key: 'order-2' }),
+      ],
+      at(0),
+    );
+    await store.applyJudgements([makeJudgement({ kind: 'duplicate-dispatch', key: 'order-1', verdict: 'ok' })], at(5));
+    const found = await store.findingsForOrder('order-1');
+    expect(found.map((f) => `${f.id}/${f.state}`).sort()).toEqual([
+      'duplicate-dispatch:order-1/resolved',
+      'order-without-dispatch:order-1/open',
+      'stuck-outbox:msg-1/open',
+    ]);
+  });
+
+  it('pages the open keys of one kind in key order, skipping resolved findings and other kinds', async () => {
+    await store.applyJudgements(
+      ['k5', 'k1', 'k4', 'k2', 'k3']
+        .map((key) => makeJudgement({ key }))
+        .concat(makeJudgement({ kind: 'stuck-outbox', key: 'k0' })),
+      at(0),
+    );
+    await store.applyJudgements([makeJudgement({ key: 'k3', verdict: 'ok' })], at(5));
+    expect(await store.openFindingKeys('order-without-dispatch', null, 2)).toEqual(['k1', 'k2']);
+    expect(await store.openFindingKeys('order-without-dispatch', 'k2', 2)).toEqual(['k4', 'k5']);
+    expect(await store.openFindingKeys('order-without-dispatch', 'k5', 2)).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the local services and the reference system names', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      ordersDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/orders',
+      pollIntervalMs: 5_000,
+      mapping: {
+        orders: { table: 'orders', updatedAt: 'updated_at' },
+        dispatches: { orderId: 'order_id', cancelledStatuses: ['cancelled'] },
+      },
+    });
+  });
+
+  it('maps a team’s own table and column names from RECON_MAPPING', () => {
+    const config = loadConfig({ RECON_MAPPING: '{"orders":{"table":"shop.purchase_orders","id":"order_no"}}' });
+    expect(config.mapping.orders).toMatchObject({
+      table: 'shop.purchase_orders',
+      id: 'order_no',
+      createdAt: 'created_at',
+    });
+  });
+
+  it('refuses an identifier that is not plain SQL and names the variable', () => {
+    expect(() => loadConfig({ RECON_MAPPING: '{"orders":{"table":"orders; drop table x"}}' })).toThrow(/RECON_MAPPING/);
+  });
+
+  it('names the variable of a bad number', () => {
+    expect(() => loadConfig({ RECON_GRACE_SECONDS: 'soon' })).toThrow(/RECON_GRACE_SECONDS/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('names the variable of a bad URL', () => {
+    expect(() => loadConfig({ ORDERS_DATABASE_URL: 'mysql://x' })).toThrow(/ORDERS_DATABASE_URL/);
+  });
+});
