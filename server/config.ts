@@ -65,6 +65,20 @@ export interface ReconConfig {
   pageSize: number;
   logLevel: string;
   mapping: Mapping;
+  /** The vhost Recon watches, from RABBITMQ_URL's path ("/" when it has none). */
+  vhost: string;
+  /** Queues whose depth, unacked count and consumers Recon polls and reports (bounded metric labels). */
+  watchedQueues: string[];
+  /** Dead-letter queues Recon takes custody of (consumes, stores, acks after commit). */
+  deadLetterQueues: string[];
+  /** Broker poll interval; never below the broker's statistics interval (5 s by default), which would re-read stale numbers. */
+  brokerPollIntervalMs: number;
+  /** Consecutive polls a channel or queue must look stuck before a finding opens. */
+  brokerStuckPolls: number;
+  /** Timeout of one management API request. */
+  managementTimeoutMs: number;
+  /** Bodies larger than this are stored truncated, with the true size recorded. */
+  deadLetterMaxBytes: number;
 }
 
 const DEFAULTS = {
@@ -81,6 +95,12 @@ const DEFAULTS = {
   RECON_PAGE_SIZE: '1000',
   RECON_LOG_LEVEL: 'info',
   RECON_MAPPING: '{}',
+  RECON_WATCHED_QUEUES: 'dispatch.order-created,orders.replenish,dispatch.order-created.dlq',
+  RECON_DEAD_LETTER_QUEUES: 'dispatch.order-created.dlq',
+  RECON_BROKER_POLL_INTERVAL_SECONDS: '5',
+  RECON_BROKER_STUCK_POLLS: '3',
+  RECON_MANAGEMENT_TIMEOUT_SECONDS: '5',
+  RECON_DEAD_LETTER_MAX_BYTES: '1048576',
 } as const;
 
 export class ConfigError extends Error {}
@@ -88,7 +108,7 @@ export class ConfigError extends Error {}
 /** Pure: reads the environment once at start. A bad value fails with the variable named. */
 export function loadConfig(env: Record<string, string | undefined>): ReconConfig {
   const get = (name: keyof typeof DEFAULTS) => env[name] ?? DEFAULTS[name];
-  const seconds = (name: keyof typeof DEFAULTS, min: number) => {
+  const numberOf = (name: keyof typeof DEFAULTS, min: number) => {
     const value = Number(get(name));
     if (!Number.isFinite(value) || value < min)
       throw new ConfigError(`${name} must be a number ≥ ${min}, got "${get(name)}"`);
@@ -114,23 +134,36 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
   }
   const mapping = mappingSchema.safeParse(mappingJson);
   if (!mapping.success) throw new ConfigError(`RECON_MAPPING: ${z.prettifyError(mapping.error)}`);
-  const port = seconds('PORT', 0);
+  const port = numberOf('PORT', 0);
   if (!Number.isInteger(port) || port > 65535)
     throw new ConfigError(`PORT must be an integer 0..65535, got "${get('PORT')}"`);
   const pg = ['postgres:', 'postgresql:'];
+  const rabbitmqUrl = url('RABBITMQ_URL', ['amqp:', 'amqps:']);
+  const list = (name: keyof typeof DEFAULTS) =>
+    get(name)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   return {
     port,
     reconDatabaseUrl: url('RECON_DATABASE_URL', pg),
     ordersDatabaseUrl: url('ORDERS_DATABASE_URL', pg),
     dispatchDatabaseUrl: url('DISPATCH_DATABASE_URL', pg),
-    rabbitmqUrl: url('RABBITMQ_URL', ['amqp:', 'amqps:']),
+    rabbitmqUrl,
     rabbitmqManagementUrl: url('RABBITMQ_MANAGEMENT_URL', ['http:', 'https:']),
-    pollIntervalMs: seconds('RECON_POLL_INTERVAL_SECONDS', 0.1) * 1000,
-    graceMs: seconds('RECON_GRACE_SECONDS', 0) * 1000,
-    overlapMs: seconds('RECON_OVERLAP_SECONDS', 0) * 1000,
-    sweepIntervalMs: seconds('RECON_SWEEP_INTERVAL_SECONDS', 1) * 1000,
-    pageSize: seconds('RECON_PAGE_SIZE', 10),
+    pollIntervalMs: numberOf('RECON_POLL_INTERVAL_SECONDS', 0.1) * 1000,
+    graceMs: numberOf('RECON_GRACE_SECONDS', 0) * 1000,
+    overlapMs: numberOf('RECON_OVERLAP_SECONDS', 0) * 1000,
+    sweepIntervalMs: numberOf('RECON_SWEEP_INTERVAL_SECONDS', 1) * 1000,
+    pageSize: numberOf('RECON_PAGE_SIZE', 10),
     logLevel: get('RECON_LOG_LEVEL'),
     mapping: mapping.data,
+    vhost: decodeURIComponent(new URL(rabbitmqUrl).pathname.slice(1)) || '/',
+    watchedQueues: list('RECON_WATCHED_QUEUES'),
+    deadLetterQueues: list('RECON_DEAD_LETTER_QUEUES'),
+    brokerPollIntervalMs: numberOf('RECON_BROKER_POLL_INTERVAL_SECONDS', 1) * 1000,
+    brokerStuckPolls: numberOf('RECON_BROKER_STUCK_POLLS', 2),
+    managementTimeoutMs: numberOf('RECON_MANAGEMENT_TIMEOUT_SECONDS', 0.5) * 1000,
+    deadLetterMaxBytes: numberOf('RECON_DEAD_LETTER_MAX_BYTES', 1024),
   };
 }
