@@ -53,12 +53,11 @@ export async function runFullSweep(ctx: JudgeContext): Promise<SweepReport> {
     let order = await orders.next();
     let group = await groups.next();
     while (order || group) {
-      // uuid text sorts like PostgreSQL's uuid order, so string comparison follows both ORDER BY id streams.
-      if (order && (!group || order.id < group.orderId)) {
+      if (order && (!group || compareKeys(order.id, group.orderId) < 0)) {
         report.ordersScanned += 1;
         if (order.createdAt.getTime() <= cutoff) suspects.push(order.id); // no dispatch row at all
         order = await orders.next();
-      } else if (group && (!order || group.orderId < order.id)) {
+      } else if (group && (!order || compareKeys(group.orderId, order.id) < 0)) {
         report.dispatchGroupsScanned += 1;
         if (group.liveCount > 0 && group.createdAt.getTime() <= cutoff) suspects.push(group.orderId); // no order
         group = await groups.next();
@@ -78,6 +77,16 @@ export async function runFullSweep(ctx: JudgeContext): Promise<SweepReport> {
   }
   return report;
 }
+
+/**
+ * The order both streams come in (each sorted by the id column's own type): lowercase uuid text sorts like
+ * PostgreSQL's uuid, and integer ids compare by length first, so "9" < "10" as in a bigint column.
+ */
+export function compareKeys(a: string, b: string): number {
+  if (INTEGER.test(a) && INTEGER.test(b) && a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+const INTEGER = /^\d+$/;
 
 /** Iterates a keyset-paged stream one row at a time, fetching the next page when the current one runs out. */
 function pages<T>(fetch: (after: string | null) => Promise<T[]>, keyOf: (row: T) => string) {

@@ -1,16 +1,21 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { startDeadLetterConsumer } from './adapters/dead-letter-consumer.ts';
 import { createDispatchDb } from './adapters/dispatch-db.ts';
+import { createManagementApi } from './adapters/management-api.ts';
 import { createOrdersDb } from './adapters/orders-db.ts';
 import { createPgPool } from './adapters/postgres.ts';
 import { createTimelineDb } from './adapters/timeline-db.ts';
+import { type BrokerPoller, startBrokerPoller } from './broker-poller.ts';
 import type { ReconConfig } from './config.ts';
+import { createDeadLetterCustody, toDeadLetterMetrics } from './dead-letter-custody.ts';
 import { createApp } from './http/app.ts';
 import { serve } from './http/serve.ts';
 import { createMetrics, type ReconMetrics } from './metrics/registry.ts';
 import { createMetricsState, type MetricsState, setOpenSummary } from './metrics/state.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { createSourceHealthTracker } from './source-health.ts';
+import { createDeadLetterStore } from './store/dead-letter-store.ts';
 import { createLeaderElection } from './store/leader-election.ts';
 import { migrateStore } from './store/migrate.ts';
 import { createPgStore } from './store/pg-store.ts';
@@ -25,6 +30,7 @@ export interface Recon {
   scheduler: Scheduler;
   metrics: ReconMetrics;
   metricsState: MetricsState;
+  broker: BrokerPoller;
   isLeader(): boolean;
   stop(): Promise<void>;
 }
@@ -47,7 +53,7 @@ export async function startRecon(
   const store = createPgStore(reconPool);
   const ordersPool = createPgPool(config.ordersDatabaseUrl, { applicationName: 'recon' });
   const dispatchPool = createPgPool(config.dispatchDatabaseUrl, { applicationName: 'recon' });
-  const health = createSourceHealthTracker(['orders', 'dispatch', 'recon']);
+  const health = createSourceHealthTracker(['orders', 'dispatch', 'rabbitmq', 'recon']);
   const metricsState = createMetricsState();
   const metrics = createMetrics(metricsState);
 
@@ -58,6 +64,19 @@ export async function startRecon(
       log.info({ isLeader }, isLeader ? 'this replica now runs the reconcilers' : 'not the leader'),
   });
   await leader.start();
+
+  // Custody of dead letters: only the leader consumes (a follower's consumer is closed within a tick of losing
+  // the lock); the dedupe key makes a letter stored by two holders during a handover still one row.
+  const deadLetters = createDeadLetterStore(reconPool);
+  const custody = createDeadLetterCustody({ store: deadLetters, findings: store });
+  const deadLetterConsumer = startDeadLetterConsumer({
+    url: config.rabbitmqUrl,
+    queues: config.deadLetterQueues,
+    maxBodyBytes: config.deadLetterMaxBytes,
+    handle: custody.handle,
+    isLeader: () => leader.isLeader(),
+    log: log.child({ component: 'dead-letters' }),
+  });
 
   const scheduler = startScheduler({
     config,
@@ -76,11 +95,28 @@ export async function startRecon(
     observeOrderToDispatch: (seconds) => metrics.orderToDispatch.observe(seconds),
   });
 
+  const managementApi = createManagementApi({
+    url: config.rabbitmqManagementUrl,
+    timeoutMs: config.managementTimeoutMs,
+  });
+  const broker = startBrokerPoller({
+    config,
+    api: managementApi,
+    store,
+    health,
+    metrics,
+    metricsState,
+    log: log.child({ component: 'broker' }),
+    isLeader: () => leader.isLeader(),
+  });
+
   // Every replica refreshes what /metrics and the API show from the store; a scrape itself never does I/O.
   const refresh = async () => {
     try {
       setOpenSummary(metricsState, await store.openSummary());
       metricsState.sources = leader.isLeader() ? health.snapshot() : await store.listSourceHealth();
+      metricsState.deadLetters = toDeadLetterMetrics(await deadLetters.deadLetterCounts(), config.deadLetterQueues);
+      if (leader.isLeader()) await custody.recheckOpen(new Date());
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'refreshing metrics from the store failed');
     }
@@ -94,6 +130,8 @@ export async function startRecon(
     timeline: createTimelineDb({ orders: ordersPool, dispatch: dispatchPool }, config.mapping),
     isReady: async () => (await reconPool.query('SELECT 1')).rowCount === 1,
     logger: log,
+    deadLetters,
+    broker,
   });
   const close = listen ? serve(app, config.port) : async () => {};
 
@@ -103,11 +141,16 @@ export async function startRecon(
     scheduler,
     metrics,
     metricsState,
+    broker,
     isLeader: () => leader.isLeader(),
     async stop() {
       clearInterval(refresher);
       await close();
+      // Custody first: no delivery may be in the middle of its commit when the pool closes.
+      await deadLetterConsumer.stop();
       await scheduler.stop();
+      await broker.stop();
+      await managementApi.close();
       await leader.stop();
       await Promise.all([reconPool.end(), ordersPool.end(), dispatchPool.end()]);
     },

@@ -18,15 +18,15 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
   // Walks the order_id index in order, so each page costs its own rows, not a sort of the table.
   const groupsQuery = (where: string) => `SELECT ${q(d.orderId)}::text AS order_id,
       count(*) FILTER (WHERE ${isLive.replace('$CANCELLED', '$2')})::int AS live_count, min(${q(d.createdAt)}) AS created_at
-      FROM ${table} ${where} GROUP BY ${q(d.orderId)} ORDER BY ${q(d.orderId)} LIMIT $1`;
+      FROM ${table} t ${where} GROUP BY t.${q(d.orderId)} ORDER BY t.${q(d.orderId)} LIMIT $1`;
 
   const sql = {
-    firstChanged: `SELECT ${columns(4)} FROM ${table} WHERE ${q(d.updatedAt)} > $1::timestamptz AND ${q(d.updatedAt)} <= $2
-      ORDER BY ${q(d.updatedAt)}, ${q(d.id)} LIMIT $3`,
-    nextChanged: `SELECT ${columns(4)} FROM ${table}
+    firstChanged: `SELECT ${columns(4)} FROM ${table} t WHERE ${q(d.updatedAt)} > $1::timestamptz AND ${q(d.updatedAt)} <= $2
+      ORDER BY t.${q(d.updatedAt)}, t.${q(d.id)} LIMIT $3`,
+    nextChanged: `SELECT ${columns(4)} FROM ${table} t
       WHERE (${q(d.updatedAt)}, ${q(d.id)}) > ($1::timestamptz, $5) AND ${q(d.updatedAt)} <= $2
-      ORDER BY ${q(d.updatedAt)}, ${q(d.id)} LIMIT $3`,
-    byOrderIds: `SELECT ${columns(2)} FROM ${table} WHERE ${q(d.orderId)}::text = ANY($1::text[])`,
+      ORDER BY t.${q(d.updatedAt)}, t.${q(d.id)} LIMIT $3`,
+    byOrderIds: `SELECT ${columns(2)} FROM ${table} t WHERE t.${q(d.orderId)} = ANY($1)`,
     firstGroups: groupsQuery(''),
     nextGroups: groupsQuery(`WHERE ${q(d.orderId)} > $3`),
   };

@@ -16,19 +16,19 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
   const outbox = q(x.table);
 
   const sql = {
-    firstChanged: `SELECT ${orderColumns} FROM ${orders} WHERE ${q(o.updatedAt)} > $1::timestamptz AND ${q(o.updatedAt)} <= $2
-      ORDER BY ${q(o.updatedAt)}, ${q(o.id)} LIMIT $3`,
-    nextChanged: `SELECT ${orderColumns} FROM ${orders}
+    firstChanged: `SELECT ${orderColumns} FROM ${orders} t WHERE ${q(o.updatedAt)} > $1::timestamptz AND ${q(o.updatedAt)} <= $2
+      ORDER BY t.${q(o.updatedAt)}, t.${q(o.id)} LIMIT $3`,
+    nextChanged: `SELECT ${orderColumns} FROM ${orders} t
       WHERE (${q(o.updatedAt)}, ${q(o.id)}) > ($1::timestamptz, $4) AND ${q(o.updatedAt)} <= $2
-      ORDER BY ${q(o.updatedAt)}, ${q(o.id)} LIMIT $3`,
-    byIds: `SELECT ${orderColumns} FROM ${orders} WHERE ${q(o.id)}::text = ANY($1::text[])`,
-    unconfirmed: `SELECT ${outboxColumns} FROM ${outbox} WHERE ${q(x.confirmedAt)} IS NULL AND ${q(x.createdAt)} <= $1
-      ORDER BY ${q(x.createdAt)} LIMIT $2`,
-    outboxByMessageIds: `SELECT ${outboxColumns} FROM ${outbox} WHERE ${q(x.messageId)}::text = ANY($1::text[])`,
+      ORDER BY t.${q(o.updatedAt)}, t.${q(o.id)} LIMIT $3`,
+    byIds: `SELECT ${orderColumns} FROM ${orders} t WHERE t.${q(o.id)} = ANY($1)`,
+    unconfirmed: `SELECT ${outboxColumns} FROM ${outbox} t WHERE ${q(x.confirmedAt)} IS NULL AND ${q(x.createdAt)} <= $1
+      ORDER BY t.${q(x.createdAt)} LIMIT $2`,
+    outboxByMessageIds: `SELECT ${outboxColumns} FROM ${outbox} t WHERE t.${q(x.messageId)} = ANY($1)`,
     // The id's own type orders the sweep (the driver infers $1's type from the column), so the index is used.
-    firstOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders} ORDER BY ${q(o.id)} LIMIT $1`,
-    nextOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders}
-      WHERE ${q(o.id)} > $2 ORDER BY ${q(o.id)} LIMIT $1`,
+    firstOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders} t ORDER BY t.${q(o.id)} LIMIT $1`,
+    nextOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders} t
+      WHERE ${q(o.id)} > $2 ORDER BY t.${q(o.id)} LIMIT $1`,
   };
 
   return {

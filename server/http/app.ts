@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Registry } from 'prom-client';
+import type { BrokerView } from '../broker-poller.ts';
+import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
+import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { findingsRoutes } from './routes-findings.ts';
 import { healthRoutes } from './routes-health.ts';
 import { ordersRoutes } from './routes-orders.ts';
@@ -24,6 +27,10 @@ export interface AppDeps {
   /** Clock for ages and history windows; tests pin it. */
   now?: () => Date;
   logger?: ErrorLogger;
+  /** Dead letters in Recon's custody; without it the dead-letter routes answer 404 and timelines show none. */
+  deadLetters?: DeadLetterStore;
+  /** The broker poller's recent polls; without it the overview shows no queues and timelines no broker state. */
+  broker?: BrokerView;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -52,8 +59,9 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
   app.route('/', findingsRoutes(deps.store));
-  app.route('/', ordersRoutes(deps.store, deps.timeline));
-  app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date())));
+  app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
+  if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
+  app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date()), deps.broker));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { BrokerView } from '../broker-poller.ts';
+import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
+import { toBrokerNow } from './broker-overview.ts';
 import type { TimelinePort, TimelineRows } from './timeline.ts';
 import { toTimelineEvents } from './timeline-events.ts';
 import { parseOrThrow } from './validate.ts';
@@ -8,17 +11,29 @@ import { parseOrThrow } from './validate.ts';
 // Lower-cased: PostgreSQL prints uuids in lower case, and finding keys are compared as text.
 const params = z.object({ orderId: z.guid().transform((id) => id.toLowerCase()) });
 
-export function ordersRoutes(store: ReconStore, timeline: TimelinePort): Hono {
+export function ordersRoutes(
+  store: ReconStore,
+  timeline: TimelinePort,
+  deadLetters?: DeadLetterStore,
+  broker?: BrokerView,
+): Hono {
   const app = new Hono();
 
   app.get('/api/orders/:orderId/timeline', async (c) => {
     const { orderId } = parseOrThrow(params, c.req.param(), 'path parameter');
-    const [read, findings] = await Promise.all([timeline.order(orderId), store.findingsForOrder(orderId)]);
+    const [read, findings, letters] = await Promise.all([
+      timeline.order(orderId),
+      store.findingsForOrder(orderId),
+      deadLetters?.deadLettersForOrder(orderId) ?? [],
+    ]);
     // With a database down the findings are still worth showing; `unavailable` tells the UI that an empty
     // order or dispatch list means "could not read", not "does not exist".
     const rows: TimelineRows = 'unavailable' in read ? { order: null, outbox: [], dispatches: [] } : read;
     const unavailable = 'unavailable' in read ? read.unavailable : [];
-    return c.json({ orderId, ...rows, findings, events: toTimelineEvents(rows, findings), unavailable });
+    const events = toTimelineEvents(rows, findings, letters);
+    // The watched queues' current depth (null when the broker was not read fresh): is the order's message waiting?
+    const brokerNow = broker ? toBrokerNow(broker, new Date()) : null;
+    return c.json({ orderId, ...rows, findings, deadLetters: letters, events, unavailable, broker: brokerNow });
   });
 
   return app;

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import type { BrokerView } from '../broker-poller.ts';
 import { ageSeconds } from '../metrics/state.ts';
 import type { ReconStore } from '../store/types.ts';
+import { toQueueHistory, toQueuesNow } from './broker-overview.ts';
 import { parseOrThrow, withoutEmpty } from './validate.ts';
 
 const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
@@ -12,7 +14,7 @@ export function bucketSecondsFor(minutes: number): number {
   return minutes <= 120 ? 60 : Math.ceil(minutes / 120) * 60;
 }
 
-export function overviewRoutes(store: ReconStore, now: () => Date): Hono {
+export function overviewRoutes(store: ReconStore, now: () => Date, broker?: BrokerView): Hono {
   const app = new Hono();
 
   app.get('/api/overview', async (c) => {
@@ -29,7 +31,10 @@ export function overviewRoutes(store: ReconStore, now: () => Date): Hono {
       const s = summary.find((row) => row.kind === kind) ?? { kind, open: 0, oldestFirstSeenAt: null };
       return { ...s, oldestAgeSeconds: s.oldestFirstSeenAt ? Math.round(ageSeconds(s.oldestFirstSeenAt, at)) : null };
     });
-    return c.json({ at, minutes, bucketSeconds, findings, history, sources });
+    // The watched queues come from the broker poller's memory: a page view never polls the broker.
+    const queues = broker ? toQueuesNow(broker, at) : [];
+    const queueHistory = broker ? toQueueHistory(broker) : [];
+    return c.json({ at, minutes, bucketSeconds, findings, history, sources, queues, queueHistory });
   });
 
   app.get('/api/sources', async (c) => c.json({ sources: await store.listSourceHealth() }));

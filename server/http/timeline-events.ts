@@ -1,10 +1,11 @@
 import type { Finding } from '../../reconcilers/types.ts';
+import type { DeadLetterSummary } from '../store/dead-letter-types.ts';
 import type { TimelineRows } from './timeline.ts';
 
 // Merges an order's rows and findings into one time-ordered story, so an operator reads "created → published →
 // confirmed → assigned" and sees where it stopped. Pure: the route passes what it read.
 
-export type TimelineSource = 'order' | 'outbox' | 'dispatch' | 'finding';
+export type TimelineSource = 'order' | 'outbox' | 'dispatch' | 'finding' | 'dead-letter';
 
 export interface TimelineEvent {
   at: Date;
@@ -15,7 +16,11 @@ export interface TimelineEvent {
 
 type Row = Record<string, unknown>;
 
-export function toTimelineEvents(rows: TimelineRows, findings: readonly Finding[]): TimelineEvent[] {
+export function toTimelineEvents(
+  rows: TimelineRows,
+  findings: readonly Finding[],
+  deadLetters: readonly DeadLetterSummary[] = [],
+): TimelineEvent[] {
   const events: TimelineEvent[] = [];
   const push = (at: Date | null, source: TimelineSource, type: string, detail: TimelineEvent['detail']) => {
     if (at) events.push({ at, source, type, detail });
@@ -49,12 +54,22 @@ export function toTimelineEvents(rows: TimelineRows, findings: readonly Finding[
       push(updated, 'dispatch', 'updated', { dispatchId, status: textOf(row, 'status') });
     }
   }
+  // When Recon took custody: the broker's own death time is in the letter's x-death.
+  for (const d of deadLetters) {
+    push(d.receivedAt, 'dead-letter', 'stored', {
+      deadLetterId: d.id,
+      queue: d.queue,
+      reason: d.reason,
+      messageId: d.messageId,
+      state: d.state,
+    });
+  }
   for (const f of findings) {
     push(f.firstSeenAt, 'finding', 'opened', { findingId: f.id, kind: f.kind, severity: f.severity });
     push(f.resolvedAt, 'finding', 'resolved', { findingId: f.id, kind: f.kind });
   }
-  // Array.prototype.sort is stable: on equal times the insertion order (order, outbox, dispatch, finding) holds,
-  // which is also the causal order of the happy path.
+  // Array.prototype.sort is stable: on equal times the insertion order (order, outbox, dispatch, dead letter,
+  // finding) holds, which is also the causal order of the happy path.
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 

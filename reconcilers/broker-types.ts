@@ -1,0 +1,89 @@
+// What Recon reads from the broker's management API, in the domain's words. The adapter maps RabbitMQ's
+// snake_case onto these; a field the broker did not send stays undefined (absent is not zero: a counter appears
+// only once there was activity, and versions differ in what they send).
+
+/** Cumulative message counters (`message_stats.*`) and their rates per second, where the broker sent them. */
+export interface MessageCounters {
+  publish?: number;
+  deliver?: number;
+  redeliver?: number;
+  ack?: number;
+  confirm?: number;
+}
+
+export interface QueueStats {
+  name: string;
+  ready?: number;
+  unacked?: number;
+  total?: number;
+  consumers?: number;
+  counters: MessageCounters;
+  rates: MessageCounters;
+}
+
+export interface ChannelStats {
+  /** The broker's channel name, e.g. `10.0.0.5:51234 -> 10.0.0.9:5672 (1)`: the finding key. */
+  name: string;
+  connection?: string;
+  peerHost?: string;
+  isConfirm?: boolean;
+  unconfirmed?: number;
+  unacked?: number;
+  consumerCount?: number;
+  counters: MessageCounters;
+}
+
+export interface ConsumerInfo {
+  tag: string;
+  queue: string;
+  channel?: string;
+  connection?: string;
+  ackRequired?: boolean;
+  prefetch?: number;
+  isActive?: boolean;
+}
+
+export interface BrokerOverview {
+  version?: string;
+  queueTotals: { messages?: number; ready?: number; unacked?: number };
+  objectTotals: { connections?: number; channels?: number; consumers?: number; queues?: number };
+  counters: MessageCounters;
+}
+
+/** One poll of the broker. A failed poll is kept too: the latest poll failing makes every broker verdict unknown. */
+export type BrokerPoll =
+  | {
+      at: Date;
+      ok: true;
+      version?: string;
+      /** Watched queues found on the broker (a missing one is deleted or not declared yet). */
+      queues: QueueStats[];
+      /** Channels of the watched vhost holding unconfirmed publishes (the only ones a finding can be about). */
+      channels: ChannelStats[];
+      /** Consumers of watched queues, read only when a queue looks stuck (evidence); undefined when not read. */
+      consumers?: ConsumerInfo[];
+    }
+  | { at: Date; ok: false; error: string };
+
+export type SuccessfulPoll = Extract<BrokerPoll, { ok: true }>;
+
+/** The management API as the poller needs it (server/adapters/management-api.ts implements it). */
+export interface ManagementPort {
+  overview(): Promise<BrokerOverview>;
+  watchedQueues(vhost: string, names: readonly string[]): Promise<QueueStats[]>;
+  channels(vhost: string, options?: { unconfirmedOnly?: boolean }): Promise<ChannelStats[]>;
+  consumers(vhost: string): Promise<ConsumerInfo[]>;
+}
+
+export interface BrokerDetectConfig {
+  /** Consecutive polls a channel or queue must look stuck before a finding opens. */
+  stuckPolls: number;
+  /** A latest poll older than this is stale: verdicts are unknown (the poller stopped or hangs). */
+  staleAfterMs: number;
+}
+
+/** The recent polls (oldest first) and the open findings of one kind, which are re-checked every poll. */
+export interface BrokerSnapshot {
+  polls: readonly BrokerPoll[];
+  openKeys: readonly string[];
+}

@@ -1,0 +1,144 @@
+import type { Logger } from 'pino';
+import { gatherBrokerPoll } from '../reconcilers/broker-gather.ts';
+import { judgeBroker } from '../reconcilers/broker-judge.ts';
+import type { BrokerDetectConfig, BrokerPoll, ManagementPort, SuccessfulPoll } from '../reconcilers/broker-types.ts';
+import { MIN_WINDOW_MS } from '../reconcilers/broker-window.ts';
+import { BROKER_RECONCILERS } from '../reconcilers/registry.ts';
+import type { ReconConfig } from './config.ts';
+import type { ReconMetrics } from './metrics/registry.ts';
+import type { MetricsState, QueueMessageCount } from './metrics/state.ts';
+import type { SourceHealthTracker } from './source-health.ts';
+import type { ReconStore } from './store/types.ts';
+
+/** Polls kept for the overview charts and the reconcilers' consecutive-poll windows (5 minutes at 5 s). */
+const HISTORY_POLLS = 60;
+const MAX_BACKOFF_MS = 30_000;
+
+export interface BrokerPollerDeps {
+  config: Pick<
+    ReconConfig,
+    'vhost' | 'watchedQueues' | 'brokerPollIntervalMs' | 'brokerStuckPolls' | 'managementTimeoutMs'
+  >;
+  api: ManagementPort;
+  store: Pick<ReconStore, 'applyJudgements' | 'openFindingKeys'>;
+  health: SourceHealthTracker;
+  metrics: Pick<ReconMetrics, 'pollDuration'>;
+  metricsState: MetricsState;
+  log: Logger;
+  isLeader(): boolean;
+  clock?: () => Date;
+}
+
+/** What the HTTP layer reads: the recent polls, in memory, so a page view never polls the broker. */
+export interface BrokerView {
+  watchedQueues: readonly string[];
+  /** Oldest first; failed polls included. */
+  polls(): readonly BrokerPoll[];
+  /** A latest poll older than this is stale. */
+  staleAfterMs: number;
+}
+
+export interface BrokerPoller extends BrokerView {
+  /** Polls now, or joins the poll in flight: never two at once. */
+  pollNow(): Promise<BrokerPoll>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Polls the management API every interval, one poll in flight, backing off with jitter while it fails. Every replica
+ * polls (each serves the overview and /metrics from memory); only the leader judges the polls and writes findings.
+ */
+export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
+  const { config, api, health, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const intervalMs = config.brokerPollIntervalMs;
+  const detectConfig: BrokerDetectConfig = {
+    stuckPolls: config.brokerStuckPolls,
+    staleAfterMs: 3 * intervalMs + config.managementTimeoutMs,
+  };
+  // Enough for the longest window the checks may need (stuckPolls, widened to MIN_WINDOW_MS when polls are fast).
+  const historyPolls = Math.max(HISTORY_POLLS, 2 * config.brokerStuckPolls + Math.ceil(MIN_WINDOW_MS / intervalMs));
+  const polls: BrokerPoll[] = [];
+  let failures = 0;
+  let inFlight: Promise<BrokerPoll> | undefined;
+  let isRunning = true;
+  let wake = () => {};
+
+  const poll = async (): Promise<BrokerPoll> => {
+    const at = clock();
+    const startedAt = performance.now();
+    let result: BrokerPoll;
+    try {
+      const previous = polls.findLast((p): p is SuccessfulPoll => p.ok);
+      result = await gatherBrokerPoll(api, config, previous, at);
+      health.success('rabbitmq', clock());
+      deps.metricsState.queueMessages = toQueueMessages(result);
+      failures = 0;
+    } catch (error) {
+      health.failure('rabbitmq', error as Error, clock());
+      // The tracker's text: the causes included, credentials masked.
+      const reason = health.snapshot().find((s) => s.source === 'rabbitmq')?.lastError ?? 'unknown error';
+      result = { at, ok: false, error: reason };
+      // No number beats a stale one: the series vanish and recon_source_up{source="rabbitmq"} says why.
+      deps.metricsState.queueMessages = [];
+      failures += 1;
+      log.warn({ err: reason, failures }, 'polling the RabbitMQ management API failed');
+    }
+    deps.metrics.pollDuration.observe({ source: 'rabbitmq' }, (performance.now() - startedAt) / 1000);
+    polls.push(result);
+    if (polls.length > historyPolls) polls.shift();
+    if (deps.isLeader()) await judge();
+    return result;
+  };
+
+  const judge = async () => {
+    try {
+      const outcome = await judgeBroker(deps.store, BROKER_RECONCILERS, polls, clock(), detectConfig);
+      if (outcome.opened || outcome.resolved) log.info(outcome, 'broker findings changed');
+    } catch (error) {
+      health.failure('recon', error as Error);
+      log.warn({ err: (error as Error).message }, 'storing broker findings failed');
+    }
+  };
+
+  const pollNow = () => {
+    inFlight ??= poll().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+
+  const loop = (async () => {
+    while (isRunning) {
+      await pollNow();
+      // Full jitter over the upper half: replicas retrying a broker that just came back do not arrive together.
+      const delayMs = failures ? Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** failures) * (0.5 + Math.random() / 2) : 0;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(intervalMs, delayMs));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+
+  return {
+    watchedQueues: config.watchedQueues,
+    polls: () => polls,
+    staleAfterMs: detectConfig.staleAfterMs,
+    pollNow,
+    async stop() {
+      isRunning = false;
+      wake();
+      await loop;
+    },
+  };
+}
+
+function toQueueMessages(poll: SuccessfulPoll): QueueMessageCount[] {
+  return poll.queues.flatMap((q) => [
+    ...(q.ready === undefined ? [] : [{ queue: q.name, state: 'ready' as const, count: q.ready }]),
+    ...(q.unacked === undefined ? [] : [{ queue: q.name, state: 'unacked' as const, count: q.unacked }]),
+  ]);
+}

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { decodeUtf8 } from '../adapters/json-body.ts';
+import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
+import { parseOrThrow, withoutEmpty } from './validate.ts';
+
+const MAX_PAGE_SIZE = 500;
+const rowId = z.string().regex(/^\d{1,18}$/, 'must be a dead letter id');
+
+const listQuery = z.object({
+  reason: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((r) => r || undefined),
+  /** An order id or message id (exact), or text in a parseable body. */
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((q) => q || undefined),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: rowId.optional(),
+});
+
+// Everything a dead letter holds came from a producer or the broker: it leaves here as JSON data only, and the
+// UI renders it as text (DESIGN: Security).
+export function deadLettersRoutes(store: DeadLetterStore): Hono {
+  const app = new Hono();
+
+  app.get('/api/dead-letters', async (c) => {
+    const query = parseOrThrow(listQuery, withoutEmpty(c.req.query()), 'query parameter');
+    return c.json(await store.listDeadLetters(query));
+  });
+
+  app.get('/api/dead-letters/:id', async (c) => {
+    const { id } = parseOrThrow(z.object({ id: rowId }), c.req.param(), 'path parameter');
+    const letter = await store.getDeadLetter(id);
+    if (!letter) throw new HTTPException(404, { message: `no dead letter ${id}` });
+    return c.json(toDeadLetterView(letter));
+  });
+
+  return app;
+}
+
+/**
+ * The body as UTF-8 text when it is valid UTF-8, base64 otherwise (never a lossy decode), and `parsed` only for a
+ * parseable body: valid JSON, whole, shallow enough that serialising it again cannot overflow the stack.
+ */
+export function toDeadLetterView({ body, ...letter }: DeadLetter) {
+  const text = decodeUtf8(body);
+  const view = {
+    ...letter,
+    body: text === null ? { encoding: 'base64', text: body.toString('base64') } : { encoding: 'utf8', text },
+  };
+  if (!letter.isParseable || text === null) return view;
+  try {
+    return { ...view, parsed: JSON.parse(text) as unknown };
+  } catch {
+    return view;
+  }
+}

@@ -1,0 +1,167 @@
+import type { MessageProperties } from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { REPLAY_COUNT_HEADER, toDeadLetterRecord } from '../../server/adapters/dead-letter-record.ts';
+import { MAX_JSON_DEPTH } from '../../server/adapters/json-body.ts';
+
+const ORDER_ID = '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b';
+const QUEUE = 'dispatch.order-created.dlq';
+const MAX_BYTES = 1024;
+const DIED_AT_SECONDS = 1_790_000_000;
+
+const death = (overrides: Record<string, unknown> = {}) => ({
+  count: 1,
+  reason: 'rejected',
+  queue: 'dispatch.order-created',
+  time: { '!': 'timestamp', value: DIED_AT_SECONDS },
+  exchange: 'orders',
+  'routing-keys': ['order.created'],
+  ...overrides,
+});
+
+/** A delivery as amqplib decodes it; loosely typed, because hostile headers do not follow amqplib's types. */
+type LooseProperties = Record<string, unknown>;
+function makeMessage(content: Buffer | string, properties: LooseProperties = {}) {
+  return {
+    content: typeof content === 'string' ? Buffer.from(content) : content,
+    properties: { messageId: 'm-1', contentType: 'application/json', headers: { 'x-death': [death()] }, ...properties },
+  } as unknown as { content: Buffer; properties: MessageProperties };
+}
+
+const record = (content: Buffer | string, properties?: LooseProperties) =>
+  toDeadLetterRecord(QUEUE, makeMessage(content, properties), MAX_BYTES);
+
+describe('a dead letter record', () => {
+  it('takes reason, count and origin from x-death, the order id from a JSON body', () => {
+    const r = record(JSON.stringify({ orderId: ORDER_ID.toUpperCase(), items: [] }), {
+      headers: { 'x-death': [death({ count: 3 })], 'x-first-death-queue': 'dispatch.order-created' },
+    });
+    expect(r).toMatchObject({
+      queue: QUEUE,
+      messageId: 'm-1',
+      dedupeKey: 'm-1',
+      reason: 'rejected',
+      deathCount: 3,
+      originExchange: 'orders',
+      originRoutingKeys: ['order.created'],
+      firstDeathQueue: 'dispatch.order-created',
+      orderId: ORDER_ID,
+      isParseable: true,
+      bodyTruncated: false,
+    });
+    expect(r.xDeath).toEqual([
+      {
+        queue: 'dispatch.order-created',
+        reason: 'rejected',
+        count: 3,
+        time: new Date(DIED_AT_SECONDS * 1000).toISOString(),
+        exchange: 'orders',
+        routingKeys: ['order.created'],
+      },
+    ]);
+  });
+
+  it('takes reason and count from the most recent death and the origin from the oldest', () => {
+    const r = record('{}', {
+      headers: {
+        'x-death': [
+          death({ queue: 'retry', reason: 'expired', exchange: 'orders.dlx', 'routing-keys': ['retry'], count: 2 }),
+          death(),
+        ],
+      },
+    });
+    expect(r).toMatchObject({ reason: 'expired', deathCount: 2, originExchange: 'orders' });
+    expect(r.originRoutingKeys).toEqual(['order.created']);
+    expect(r.firstDeathQueue).toBe('dispatch.order-created');
+  });
+
+  it('keeps the true size of a body past the cap and does not parse half of it', () => {
+    const big = JSON.stringify({ orderId: ORDER_ID, pad: 'x'.repeat(5000) });
+    const r = record(big);
+    expect(r).toMatchObject({
+      bodySize: Buffer.byteLength(big),
+      bodyTruncated: true,
+      isParseable: false,
+      orderId: null,
+    });
+    expect(r.body.length).toBe(MAX_BYTES);
+  });
+
+  it('flags text that is not JSON, invalid UTF-8, and nesting deeper than the limit as unparseable', () => {
+    expect(record('hello <script>alert(1)</script>').isParseable).toBe(false);
+    expect(record(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])).isParseable).toBe(false);
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(toDeadLetterRecord(QUEUE, makeMessage(deep(10_000)), 100_000).isParseable).toBe(false);
+    expect(record(deep(MAX_JSON_DEPTH)).isParseable).toBe(true);
+    expect(record(deep(MAX_JSON_DEPTH + 1)).isParseable).toBe(false);
+    // Brackets inside strings are not nesting.
+    expect(record(JSON.stringify({ text: '['.repeat(500) })).isParseable).toBe(true);
+  });
+
+  it('reads orderId as an own property only: __proto__ is data and pollutes nothing', () => {
+    const r = record(`{"__proto__":{"polluted":1,"orderId":"${ORDER_ID}"}}`);
+    expect(r).toMatchObject({ isParseable: true, orderId: null });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(record(`{"__proto__":{"polluted":1},"orderId":"${ORDER_ID}"}`).orderId).toBe(ORDER_ID);
+  });
+
+  it('ignores an orderId that is not a uuid string or sits in a non-object body', () => {
+    expect(record('{"orderId":"42"}').orderId).toBeNull();
+    expect(record(`{"orderId":{"id":"${ORDER_ID}"}}`).orderId).toBeNull();
+    expect(record(`["${ORDER_ID}"]`).orderId).toBeNull();
+    expect(record('{"hello":"world"}')).toMatchObject({ isParseable: true, orderId: null });
+  });
+
+  it('derives one stable surrogate key for a message without an id, from its body and latest death', () => {
+    const a = record('same body', { messageId: undefined });
+    const b = record('same body', { messageId: undefined });
+    expect(a.dedupeKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.dedupeKey).toBe(a.dedupeKey);
+    expect(record('other body', { messageId: undefined }).dedupeKey).not.toBe(a.dedupeKey);
+    const laterDeath = { 'x-death': [death({ time: { '!': 'timestamp', value: DIED_AT_SECONDS + 60 } })] };
+    expect(record('same body', { messageId: undefined, headers: laterDeath }).dedupeKey).not.toBe(a.dedupeKey);
+    // Quorum queues add x-delivery-count on redelivery: it must not change the key.
+    const redelivered = { 'x-death': [death()], 'x-delivery-count': 3 };
+    expect(record('same body', { messageId: undefined, headers: redelivered }).dedupeKey).toBe(a.dedupeKey);
+  });
+
+  it('makes a redriven message that dies again a new letter through the replay counter', () => {
+    const again = record('{}', { headers: { 'x-death': [death()], [REPLAY_COUNT_HEADER]: 1 } });
+    expect(again.dedupeKey).toBe('m-1#replay-1');
+  });
+
+  it('stores a message with no x-death (published straight into the queue) with reason unknown', () => {
+    expect(record('{}', { headers: undefined })).toMatchObject({
+      reason: 'unknown',
+      deathCount: 0,
+      originExchange: null,
+      originRoutingKeys: [],
+      firstDeathQueue: null,
+      xDeath: [],
+    });
+  });
+
+  it('turns hostile headers into values PostgreSQL accepts and never reads a forged prototype', () => {
+    const forged = Object.create({ queue: 'from-prototype', reason: 'rejected' }) as Record<string, unknown>;
+    forged.count = 1e12;
+    const r = record('{}', {
+      messageId: 'id\u0000with-nul',
+      headers: {
+        'x-death': [forged, 'not a table', death({ reason: 'r'.repeat(5_000) })],
+        'x-nul': 'a\u0000b',
+        'x-bytes': Buffer.from([0, 1, 2]),
+        'x-nan': Number.NaN,
+      },
+    });
+    expect(r.xDeath[0]).toMatchObject({ queue: null, reason: null, count: 2_147_483_647 });
+    expect(r.xDeath).toHaveLength(2);
+    expect(r.xDeath[1]?.reason?.length).toBeLessThanOrEqual(256);
+    expect(r.reason).toBe('unknown');
+    expect(r.messageId).toBe('id\uFFFDwith-nul');
+    expect(r.headers).toMatchObject({
+      'x-nul': 'a\uFFFDb',
+      'x-bytes': { '!': 'bytes', base64: 'AAEC' },
+      'x-nan': 'NaN',
+    });
+    expect(JSON.stringify(r.headers)).not.toContain('\\u0000');
+  });
+});
