@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 1
 bash scripts/services.sh || exit 1
+bash scripts/ensure-tools.sh || exit 1
 
 npx tsc -p . || { echo "typecheck failed"; exit 1; }
 npx biome check . || { echo "lint/format failed (npx biome check --write . fixes formatting)"; exit 1; }
