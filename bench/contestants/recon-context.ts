@@ -1,0 +1,52 @@
+import type { JudgeContext } from '../../reconcilers/judge.ts';
+import { createDispatchDb } from '../../server/adapters/dispatch-db.ts';
+import { createOrdersDb } from '../../server/adapters/orders-db.ts';
+import { createPgPool } from '../../server/adapters/postgres.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createPgStore } from '../../server/store/pg-store.ts';
+import { countingCalls, countingPorts, type PortStats } from '../counting-ports.ts';
+import { benchReconEnv } from '../databases.ts';
+
+/**
+ * Recon as its scheduler wires it (server/scheduler.ts): the real adapters and store from `loadConfig`, with the
+ * ports wrapped only to count what they return. A source failure is fatal here: a benchmark of a run that could not
+ * read a side would measure nothing.
+ */
+export function createReconContext(env: Record<string, string> = {}) {
+  const config = loadConfig(benchReconEnv(env));
+  const pools = [config.ordersDatabaseUrl, config.dispatchDatabaseUrl, config.reconDatabaseUrl].map((url) =>
+    createPgPool(url, { applicationName: 'recon-bench' }),
+  );
+  const [ordersPool, dispatchPool, reconPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
+  const ports = countingPorts(
+    createOrdersDb(ordersPool, config.mapping),
+    createDispatchDb(dispatchPool, config.mapping),
+  );
+  // Recon's own store is counted apart: its calls are part of a cycle's time, but its rows are not business rows.
+  const storeStats: PortStats = {};
+  const store = countingCalls(createPgStore(reconPool), 'store', storeStats);
+  const failures: string[] = [];
+  const context = (): JudgeContext => ({
+    orders: ports.orders,
+    dispatch: ports.dispatch,
+    store,
+    now: new Date(),
+    graceMs: config.graceMs,
+    overlapMs: config.overlapMs,
+    pageSize: config.pageSize,
+    reportSuccess: () => {},
+    reportFailure: (side, error) => void failures.push(`${side}: ${error.message}`),
+  });
+  return {
+    config,
+    context,
+    stats: ports.stats as PortStats,
+    storeStats,
+    /** Opens one connection per pool before the clock starts: a running Recon's pools are warm, as are the baselines'. */
+    warmUp: () => Promise.all(pools.map((p) => p.query('SELECT 1'))),
+    assertNoFailure() {
+      if (failures.length > 0) throw new Error(`a source failed during the run: ${failures.join('; ')}`);
+    },
+    close: () => Promise.all(pools.map((p) => p.end())),
+  };
+}

@@ -1,0 +1,108 @@
+// EXPLAIN ANALYZE of the exact statements Recon's adapters send for the sweep and the incremental cycle, with
+// real parameters. The adapters' SQL is captured through a pool that records instead of querying, so this stays
+// true to whatever the adapters build. Usage: npx tsx bench/explain.ts
+import { pathToFileURL } from 'node:url';
+import type pg from 'pg';
+import { createDispatchDb } from '../server/adapters/dispatch-db.ts';
+import { createOrdersDb } from '../server/adapters/orders-db.ts';
+import { loadConfig } from '../server/config.ts';
+import { benchPool, benchReconEnv } from './databases.ts';
+
+export interface PlanSummary {
+  statement: string;
+  /** The plan's nodes, one per line, without the (long) parameter values. */
+  plan: string[];
+  executionMs: number;
+}
+
+interface Captured {
+  text: string;
+  values: unknown[];
+}
+
+/** Stands in for a pg.Pool: remembers the last statement and answers with no rows. */
+function capturingPool(): { pool: pg.Pool; last(): Captured } {
+  let captured: Captured | undefined;
+  const pool = {
+    query: async (text: string, values: unknown[] = []) => {
+      captured = { text, values };
+      return { rows: [], rowCount: 0 };
+    },
+  } as unknown as pg.Pool;
+  return { pool, last: () => captured! };
+}
+
+export async function explainAdapterQueries(sampleSize = 1_000): Promise<PlanSummary[]> {
+  const { mapping, pageSize } = loadConfig(benchReconEnv());
+  const capture = capturingPool();
+  const orders = createOrdersDb(capture.pool, mapping);
+  const dispatch = createDispatchDb(capture.pool, mapping);
+  const pools = { orders: benchPool('orders'), dispatch: benchPool('dispatch') };
+  try {
+    const { rows } = await pools.orders.query<{ id: string }>(
+      'SELECT id::text AS id FROM orders ORDER BY random() LIMIT $1',
+      [sampleSize],
+    );
+    const ids = rows.map((r) => r.id);
+    const middle = [...ids].sort()[Math.floor(ids.length / 2)]!;
+    const at = async (pool: pg.Pool, sql: string) => (await pool.query(sql, [middle])).rows[0]?.at as string;
+    const orderAt = await at(pools.orders, 'SELECT updated_at::text AS at FROM orders WHERE id = $1');
+    const dispatchAt = await at(pools.dispatch, 'SELECT updated_at::text AS at FROM dispatches WHERE order_id = $1');
+    const adapter = (call: () => Promise<unknown>) => async () => {
+      await call();
+      return capture.last();
+    };
+    const cases: Array<[string, keyof typeof pools, () => Promise<Captured>]> = [
+      [
+        'sweep: orders.pageOrderIds (a page of 5,000 from the middle)',
+        'orders',
+        adapter(() => orders.pageOrderIds(middle, 5_000)),
+      ],
+      [
+        'sweep: dispatch.pageDispatchedOrderIds (a page of 5,000 from the middle)',
+        'dispatch',
+        adapter(() => dispatch.pageDispatchedOrderIds(middle, 5_000)),
+      ],
+      [`judge: orders.findOrders (${ids.length} ids)`, 'orders', adapter(() => orders.findOrders(ids))],
+      [
+        `judge: dispatch.findDispatchesByOrderIds (${ids.length} ids)`,
+        'dispatch',
+        adapter(() => dispatch.findDispatchesByOrderIds(ids)),
+      ],
+      [
+        `cycle: orders.pageChangedOrders (a page of ${pageSize})`,
+        'orders',
+        adapter(() => orders.pageChangedOrders({ after: orderAt, id: null }, new Date(), pageSize)),
+      ],
+      [
+        `cycle: dispatch.pageChangedDispatches (a page of ${pageSize})`,
+        'dispatch',
+        adapter(() => dispatch.pageChangedDispatches({ after: dispatchAt, id: null }, new Date(), pageSize)),
+      ],
+    ];
+    const summaries: PlanSummary[] = [];
+    for (const [statement, side, statementOf] of cases) {
+      const { text, values } = await statementOf();
+      const { rows: plan } = await pools[side].query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
+        values,
+      );
+      const lines = plan.map((r) => r['QUERY PLAN']);
+      const executionMs = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? Number.NaN);
+      const nodes = lines
+        .filter((l) => /->|^\S/.test(l) && !/^(Planning|Execution)/.test(l))
+        .map((l) => l.replace(/'\{[^}]*\}'/g, "'{…}'").replace(/\s*\(cost=[^)]*\)/, ''));
+      summaries.push({ statement, plan: nodes, executionMs });
+    }
+    return summaries;
+  } finally {
+    await Promise.all(Object.values(pools).map((p) => p.end()));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const s of await explainAdapterQueries()) {
+    console.log(`\n${s.statement}: ${s.executionMs.toFixed(1)} ms`);
+    for (const line of s.plan) console.log(`  ${line}`);
+  }
+}
