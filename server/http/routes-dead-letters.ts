@@ -3,25 +3,15 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { decodeUtf8 } from '../adapters/json-body.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
-import { parseOrThrow, withoutEmpty } from './validate.ts';
+import { optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
 
 const MAX_PAGE_SIZE = 500;
 const rowId = z.string().regex(/^\d{1,18}$/, 'must be a dead letter id');
 
 const listQuery = z.object({
-  reason: z
-    .string()
-    .trim()
-    .max(100)
-    .optional()
-    .transform((r) => r || undefined),
+  reason: optionalText(100),
   /** An order id or message id (exact), or text in a parseable body. */
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .transform((q) => q || undefined),
+  q: optionalText(200),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: rowId.optional(),
 });

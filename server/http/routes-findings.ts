@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
-import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
+import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -12,12 +12,7 @@ const findingsQuery = z.object({
   kind: z.enum(FINDING_KINDS).optional(),
   state: z.enum(['open', 'resolved', 'all']).default('open'),
   /** A key, an order id or a message id, matched exactly by the store; bounded like every other input. */
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .transform((q) => q || undefined),
+  q: optionalText(200),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: z.string().max(1000).optional(),
 });

@@ -1,5 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 // Input validation at the edge: one shape of 400 for every route, naming each bad parameter, so the UI (and a
 // person with curl) can tell which one to fix. The message is zod's, about the input, never about internals.
@@ -29,3 +29,12 @@ export function badRequest(where: string, details: InvalidParameter[]): HTTPExce
 export function withoutEmpty(query: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
 }
+
+/** An optional free-text parameter: trimmed, bounded, and absent when empty (`?q=` means "no search"). */
+export const optionalText = (maxLength: number) =>
+  z
+    .string()
+    .trim()
+    .max(maxLength)
+    .optional()
+    .transform((text) => text || undefined);

@@ -3,16 +3,11 @@ import type { Recon } from '../../server/recon.ts';
 import { bringDatabaseBack, takeDatabaseDown } from '../support/database-outage.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
+import { metricValue } from '../support/metrics.ts';
 import { openKeys, startTestRecon } from '../support/recon-harness.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 const GRACE_MS = 2_000;
-
-async function metricValue(recon: Recon, series: string): Promise<number | undefined> {
-  const text = await (await recon.app.request('/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('a business database down mid-run', () => {
   let env: IsolatedEnv;

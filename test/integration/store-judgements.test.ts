@@ -2,20 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { findingId, type Judgement } from '../../reconcilers/types.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
+import { at, makeJudgement as makeBaseJudgement } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
-const T0 = new Date('2030-01-01T00:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const ID = findingId('order-without-dispatch', 'order-1');
 
-const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement => ({
-  kind: 'order-without-dispatch',
-  key: 'order-1',
-  verdict: 'mismatch',
-  severity: 'warning',
-  evidence: { orderId: 'order-1', ageSeconds: 90 },
-  ...overrides,
-});
+const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement =>
+  makeBaseJudgement({ evidence: { orderId: 'order-1', ageSeconds: 90 }, ...overrides });
 
 describe('applying judgements to the PostgreSQL store', () => {
   let db: ReconDb;

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Finding, findingId, type Judgement } from '../../reconcilers/types.ts';
+import { type Finding, findingId } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../../server/store/finding-cursor.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { FindingQuery, ReconStore } from '../../server/store/types.ts';
+import { at, makeJudgement } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
-
-const T0 = new Date('2030-01-01T00:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-
-const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement => ({
-  kind: 'order-without-dispatch',
-  key: 'order-1',
-  verdict: 'mismatch',
-  severity: 'warning',
-  ...overrides,
-});
 
 describe('listing findings from the PostgreSQL store', () => {
   let db: ReconDb;

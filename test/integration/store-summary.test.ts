@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FINDING_KINDS, type FindingKind, type Judgement } from '../../reconcilers/types.ts';
+import { FINDING_KINDS, type FindingKind } from '../../reconcilers/types.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { HistoryPoint, ReconStore } from '../../server/store/types.ts';
+import { at, makeJudgement } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
-const T0 = new Date('2030-01-01T00:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const NOW = at(40);
-
-const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement => ({
-  kind: 'order-without-dispatch',
-  key: 'order-1',
-  verdict: 'mismatch',
-  severity: 'warning',
-  ...overrides,
-});
 
 /** The open counts of one kind, bucket by bucket. */
 const series = (points: HistoryPoint[], kind: FindingKind) => points.filter((p) => p.kind === kind).map((p) => p.open);
