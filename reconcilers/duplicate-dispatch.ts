@@ -1,4 +1,5 @@
 import { liveDispatches, type OrderDispatchSnapshot, type OrderScopedReconciler } from './order-dispatch-snapshot.ts';
+import { done, type Repair, superseded } from './repair-types.ts';
 import type { Judgement } from './types.ts';
 
 export const KIND = 'duplicate-dispatch';
@@ -44,4 +45,24 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, graceMs: number): Ju
   return judgements;
 }
 
+/** `cancel-dispatch` of the extras: the oldest live dispatch stays, as `detect` named it. Conditional per row. */
+const cancelExtras: Repair = async ({ key: orderId, isRetry }, ports) => {
+  const live = [...(await ports.dispatch.liveDispatches(orderId))].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || Number(a.id) - Number(b.id),
+  );
+  if (live.length <= 1) {
+    const detail = `order ${orderId} has ${live.length} live dispatch(es)`;
+    return isRetry ? done(detail) : superseded(detail);
+  }
+  const [kept, ...extras] = live;
+  const cancelled = await ports.dispatch.cancelDispatches(
+    orderId,
+    extras.map((d) => d.id),
+  );
+  return cancelled > 0
+    ? done(`cancelled ${cancelled} extra dispatch(es) of order ${orderId}; kept ${kept!.id}`)
+    : superseded(`the dispatches of order ${orderId} changed meanwhile`);
+};
+
 export const duplicateDispatch: OrderScopedReconciler = { kind: KIND, scope: 'order', detect };
+export const duplicateDispatchRepairs = { 'cancel-dispatch': cancelExtras } as const;

@@ -1,5 +1,9 @@
 import { liveDispatches, type OrderDispatchSnapshot, type OrderScopedReconciler } from './order-dispatch-snapshot.ts';
+import { done, type OrderRecord, type Repair, superseded, toPublishOutcome } from './repair-types.ts';
 import type { Judgement } from './types.ts';
+
+/** Names the message the redelivery replaces, for whoever reads the dispatch service's logs. */
+const ORIGINAL_MESSAGE_ID_HEADER = 'x-recon-original-message-id';
 
 export const KIND = 'order-without-dispatch';
 
@@ -41,4 +45,39 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, graceMs: number): Ju
   return judgements;
 }
 
+/**
+ * `redeliver`: publish the order's `order.created` again. Not with the original message id: the dispatch row may
+ * have been lost after the consumer's inbox recorded that id, so the consumer would skip it. The action's own id
+ * (stable across its retries) lets the inbox absorb a retry's duplicate instead.
+ */
+const redeliver: Repair = async ({ key: orderId, messageId, isRetry }, ports) => {
+  if (isRetry && (await ports.dispatch.isProcessed(messageId)))
+    return done('the dispatch service processed the redelivered message');
+  const order = await ports.orders.getOrder(orderId);
+  if (!order) return superseded(`order ${orderId} no longer exists`);
+  const live = await ports.dispatch.liveDispatches(orderId);
+  if (live.length > 0) return superseded(`order ${orderId} has a dispatch now (${live[0]!.id})`);
+  const original = await ports.orders.latestMessageIdFor(orderId);
+  const { exchange, routingKey } = ports.orderCreated;
+  const result = await ports.publisher.publish({
+    exchange,
+    routingKey,
+    body: Buffer.from(JSON.stringify(toOrderCreatedBody(order))),
+    messageId,
+    contentType: 'application/json',
+    headers: original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {},
+  });
+  return toPublishOutcome(result, `order.created for order ${orderId} to exchange ${exchange}`);
+};
+
+/** The wire contract of `order.created` (DESIGN: The reference system). */
+export const toOrderCreatedBody = (order: OrderRecord) => ({
+  orderId: order.id,
+  customerId: order.customerId,
+  items: order.items,
+  totalCents: order.totalCents,
+  createdAt: order.createdAt.toISOString(),
+});
+
 export const orderWithoutDispatch: OrderScopedReconciler = { kind: KIND, scope: 'order', detect };
+export const orderWithoutDispatchRepairs = { redeliver } as const;

@@ -1,3 +1,4 @@
+import { done, type Repair, superseded, toPublishOutcome } from './repair-types.ts';
 import type { Judgement, OrdersPort, OutboxRow } from './types.ts';
 
 export const KIND = 'stuck-outbox';
@@ -60,4 +61,36 @@ async function gather(orders: OrdersPort, openKeys: readonly string[], now: Date
   return { unconfirmed: [...unconfirmed, ...rows.filter((row) => !row.confirmedAt)], openKeys };
 }
 
+/**
+ * `republish`: publish the outbox row with its own message id (the consumer never committed it, or its inbox
+ * absorbs the copy) and mark it confirmed only once the broker confirmed it.
+ */
+const republish: Repair = async ({ key: messageId, isRetry }, ports) => {
+  const row = await ports.orders.getOutbox(messageId);
+  if (!row) return superseded(`outbox message ${messageId} no longer exists`);
+  if (row.confirmedAt)
+    return isRetry ? done(`outbox message ${messageId} is confirmed`) : superseded('confirmed meanwhile');
+  // A crash between the confirm and marking the row: the inbox shows the message arrived; do not publish again.
+  if (isRetry && (await ports.dispatch.isProcessed(messageId))) {
+    await ports.orders.markOutboxConfirmed(messageId);
+    return done(`outbox message ${messageId} was delivered and processed`);
+  }
+  const { exchange } = ports.orderCreated;
+  const result = await ports.publisher.publish({
+    exchange,
+    routingKey: row.eventType,
+    body: Buffer.from(JSON.stringify(row.payload)),
+    messageId,
+    contentType: 'application/json',
+    headers: {},
+  });
+  const outcome = toPublishOutcome(
+    result,
+    `${row.eventType} ${messageId} of order ${row.aggregateId} to exchange ${exchange}`,
+  );
+  if (outcome.status === 'done') await ports.orders.markOutboxConfirmed(messageId);
+  return outcome;
+};
+
 export const stuckOutbox = { kind: KIND, gather, detect } as const;
+export const stuckOutboxRepairs = { republish } as const;

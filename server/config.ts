@@ -17,6 +17,11 @@ export const mappingSchema = z
         status: identifier.default('status'),
         createdAt: identifier.default('created_at'),
         updatedAt: identifier.default('updated_at'),
+        customerId: identifier.default('customer_id'),
+        items: identifier.default('items'),
+        totalCents: identifier.default('total_cents'),
+        /** Status of an order Recon made up from its dispatch (the replenisher's status in the reference system). */
+        madeUpStatus: z.string().min(1).default('replenished'),
       })
       .prefault({}),
     outbox: z
@@ -31,6 +36,7 @@ export const mappingSchema = z
         confirmedAt: identifier.default('confirmed_at'),
         attempts: identifier.default('attempts'),
         lastError: identifier.default('last_error'),
+        payload: identifier.default('payload'),
       })
       .prefault({}),
     dispatches: z
@@ -42,9 +48,19 @@ export const mappingSchema = z
         status: identifier.default('status'),
         createdAt: identifier.default('created_at'),
         updatedAt: identifier.default('updated_at'),
-        /** Status values of a dispatch that no longer counts as the order's dispatch. */
-        cancelledStatuses: z.array(z.string()).default(['cancelled']),
+        orderSnapshot: identifier.default('order_snapshot'),
+        /** Status values of a dispatch that no longer counts as the order's dispatch; cancel-dispatch sets the first. */
+        cancelledStatuses: z.array(z.string()).min(1).default(['cancelled']),
       })
+      .prefault({}),
+    /** The consumer's inbox of processed message ids; null when the consumer keeps none. */
+    inbox: z
+      .object({ table: identifier.default('processed_messages'), messageId: identifier.default('message_id') })
+      .nullable()
+      .prefault({}),
+    /** Where `order.created` is published (redeliver and republish). */
+    messages: z
+      .object({ exchange: z.string().default('orders'), orderCreatedRoutingKey: z.string().default('order.created') })
       .prefault({}),
   })
   .prefault({});
@@ -79,6 +95,25 @@ export interface ReconConfig {
   managementTimeoutMs: number;
   /** Bodies larger than this are stored truncated, with the true size recorded. */
   deadLetterMaxBytes: number;
+  /** Refuse every repair action, whoever asks (RECON_READ_ONLY). */
+  isReadOnly: boolean;
+  actions: {
+    /** A publish with no confirm by then is in doubt. */
+    confirmTimeoutMs: number;
+    /** How long the replica that took an action holds it before the sweeper may take it over. */
+    leaseMs: number;
+    /** When the sweeper looks at an in-doubt action again. */
+    retryAfterMs: number;
+    sweepIntervalMs: number;
+    /** Attempts before an action is handed to a human as needs-attention. */
+    maxAttempts: number;
+    /** A dead letter redriven this many times is refused. */
+    maxReplays: number;
+    /** Test-only crash point (kill -9 of Recon) after the intent commit or after the confirm. */
+    faultPoint?: 'after-intent' | 'after-confirm';
+  };
+  /** The first admin, created or updated at start. */
+  admin?: { name: string; password: string };
 }
 
 const DEFAULTS = {
@@ -101,7 +136,16 @@ const DEFAULTS = {
   RECON_BROKER_STUCK_POLLS: '3',
   RECON_MANAGEMENT_TIMEOUT_SECONDS: '5',
   RECON_DEAD_LETTER_MAX_BYTES: '1048576',
+  RECON_READ_ONLY: 'false',
+  RECON_ACTION_CONFIRM_TIMEOUT_SECONDS: '10',
+  RECON_ACTION_LEASE_SECONDS: '30',
+  RECON_ACTION_RETRY_SECONDS: '5',
+  RECON_SWEEPER_INTERVAL_SECONDS: '5',
+  RECON_ACTION_MAX_ATTEMPTS: '5',
+  RECON_REDRIVE_MAX_REPLAYS: '3',
 } as const;
+
+const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
 
 export class ConfigError extends Error {}
 
@@ -144,6 +188,18 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean);
+  const readOnly = get('RECON_READ_ONLY').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(readOnly))
+    throw new ConfigError(`RECON_READ_ONLY must be true or false, got "${get('RECON_READ_ONLY')}"`);
+  const faultPoint = env.RECON_FAULT_POINT || undefined;
+  if (faultPoint !== undefined && !(FAULT_POINTS as readonly string[]).includes(faultPoint))
+    throw new ConfigError(`RECON_FAULT_POINT must be one of ${FAULT_POINTS.join(', ')}, got "${faultPoint}"`);
+  const adminName = env.RECON_ADMIN_USER?.trim();
+  const adminPassword = env.RECON_ADMIN_PASSWORD;
+  if (Boolean(adminName) !== Boolean(adminPassword))
+    throw new ConfigError('RECON_ADMIN_USER and RECON_ADMIN_PASSWORD go together: set both or neither');
+  if (adminPassword !== undefined && adminPassword.length < 12)
+    throw new ConfigError('RECON_ADMIN_PASSWORD must be at least 12 characters');
   return {
     port,
     reconDatabaseUrl: url('RECON_DATABASE_URL', pg),
@@ -165,5 +221,16 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     brokerStuckPolls: numberOf('RECON_BROKER_STUCK_POLLS', 2),
     managementTimeoutMs: numberOf('RECON_MANAGEMENT_TIMEOUT_SECONDS', 0.5) * 1000,
     deadLetterMaxBytes: numberOf('RECON_DEAD_LETTER_MAX_BYTES', 1024),
+    isReadOnly: ['true', '1', 'yes'].includes(readOnly),
+    actions: {
+      confirmTimeoutMs: numberOf('RECON_ACTION_CONFIRM_TIMEOUT_SECONDS', 0.1) * 1000,
+      leaseMs: numberOf('RECON_ACTION_LEASE_SECONDS', 1) * 1000,
+      retryAfterMs: numberOf('RECON_ACTION_RETRY_SECONDS', 0) * 1000,
+      sweepIntervalMs: numberOf('RECON_SWEEPER_INTERVAL_SECONDS', 0.1) * 1000,
+      maxAttempts: numberOf('RECON_ACTION_MAX_ATTEMPTS', 1),
+      maxReplays: numberOf('RECON_REDRIVE_MAX_REPLAYS', 0),
+      faultPoint: faultPoint as ReconConfig['actions']['faultPoint'],
+    },
+    admin: adminName && adminPassword ? { name: adminName, password: adminPassword } : undefined,
   };
 }

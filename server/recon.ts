@@ -1,31 +1,39 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createActionService } from './actions/action-service.ts';
+import { startActionSweeper } from './actions/action-sweeper.ts';
+import { createRepairPorts } from './actions/repair-ports.ts';
+import { createActionPublisher } from './adapters/action-publisher.ts';
 import { startDeadLetterConsumer } from './adapters/dead-letter-consumer.ts';
 import { createDispatchDb } from './adapters/dispatch-db.ts';
 import { createManagementApi } from './adapters/management-api.ts';
 import { createOrdersDb } from './adapters/orders-db.ts';
 import { createPgPool } from './adapters/postgres.ts';
 import { createTimelineDb } from './adapters/timeline-db.ts';
+import { hashPassword } from './auth/passwords.ts';
 import { type BrokerPoller, startBrokerPoller } from './broker-poller.ts';
 import type { ReconConfig } from './config.ts';
 import { createDeadLetterCustody, toDeadLetterMetrics } from './dead-letter-custody.ts';
 import { createApp } from './http/app.ts';
+import type { AuthEnv } from './http/auth.ts';
 import { serve } from './http/serve.ts';
 import { createMetrics, type ReconMetrics } from './metrics/registry.ts';
 import { createMetricsState, type MetricsState, setOpenSummary } from './metrics/state.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { createSourceHealthTracker } from './source-health.ts';
+import { createActionStore } from './store/action-store.ts';
 import { createDeadLetterStore } from './store/dead-letter-store.ts';
 import { createLeaderElection } from './store/leader-election.ts';
 import { migrateStore } from './store/migrate.ts';
 import { createPgStore } from './store/pg-store.ts';
 import type { ReconStore } from './store/types.ts';
+import { createUserStore } from './store/user-store.ts';
 
 /** One advisory lock id for "the replica that runs the reconcilers", in Recon's own database. */
 const LEADER_LOCK_KEY = 0x7265636f; // 'reco'
 
 export interface Recon {
-  app: Hono;
+  app: Hono<AuthEnv>;
   store: ReconStore;
   scheduler: Scheduler;
   metrics: ReconMetrics;
@@ -110,6 +118,45 @@ export async function startRecon(
     isLeader: () => leader.isLeader(),
   });
 
+  // Repair actions: any replica executes the ones it is asked for; the leader's sweeper settles what a crash left.
+  const actionStore = createActionStore(reconPool);
+  const publisher = createActionPublisher({
+    url: config.rabbitmqUrl,
+    confirmTimeoutMs: config.actions.confirmTimeoutMs,
+  });
+  const repairPorts = createRepairPorts(config, { orders: ordersPool, dispatch: dispatchPool }, deadLetters, publisher);
+  const actionService = createActionService({
+    actions: actionStore,
+    findings: store,
+    ports: repairPorts,
+    counter: metrics.actions,
+    isReadOnly: config.isReadOnly,
+    leaseMs: config.actions.leaseMs,
+    retryAfterMs: config.actions.retryAfterMs,
+    // Long enough for the next cycles to see the effect: a poll, the grace period, and a poll again.
+    holdMs: 2 * config.pollIntervalMs + config.graceMs,
+    faultPoint: config.actions.faultPoint,
+  });
+  const sweeper = startActionSweeper({
+    actions: actionStore,
+    findings: store,
+    ports: repairPorts,
+    counter: metrics.actions,
+    log: log.child({ component: 'action-sweeper' }),
+    isLeader: () => leader.isLeader(),
+    intervalMs: config.actions.sweepIntervalMs,
+    leaseMs: config.actions.leaseMs,
+    retryAfterMs: config.actions.retryAfterMs,
+    maxAttempts: config.actions.maxAttempts,
+  });
+  const users = createUserStore(reconPool);
+  if (config.admin)
+    await users.upsertUser({
+      name: config.admin.name,
+      role: 'admin',
+      passwordHash: await hashPassword(config.admin.password),
+    });
+
   // Every replica refreshes what /metrics and the API show from the store; a scrape itself never does I/O.
   const refresh = async () => {
     try {
@@ -132,6 +179,8 @@ export async function startRecon(
     logger: log,
     deadLetters,
     broker,
+    users,
+    actions: { service: actionService, store: actionStore },
   });
   const close = listen ? serve(app, config.port) : async () => {};
 
@@ -149,6 +198,8 @@ export async function startRecon(
       // Custody first: no delivery may be in the middle of its commit when the pool closes.
       await deadLetterConsumer.stop();
       await scheduler.stop();
+      await sweeper.stop();
+      await publisher.close();
       await broker.stop();
       await managementApi.close();
       await leader.stop();

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Message } from 'amqplib';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
 import type { DeadLetterRecord, DeathEntry } from '../store/dead-letter-types.ts';
 import { cleanText, isTable, own, textOrNull, toJsonSafe } from './amqp-values.ts';
 import { inspectBody } from './json-body.ts';
 
-/**
- * Recon's own replay counter, for the redrive (RabbitMQ 4.x ignores a client's x-death on republish). A redriven
- * message keeps its message_id, so the counter is part of the dedupe key: dying again after a redrive is a new
- * dead letter, not a repeat delivery of the old one.
- */
-export const REPLAY_COUNT_HEADER = 'x-recon-replay-count';
+// A redriven message keeps its message_id, so Recon's replay counter is part of the dedupe key: dying again after
+// a redrive is a new dead letter, not a repeat delivery of the old one.
 /** Entries of x-death kept; the broker keeps one per (queue, reason), so real messages have a handful. */
 const MAX_DEATHS = 50;
 /** death_count is an int column: a forged count must not make the insert fail. */

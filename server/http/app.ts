@@ -2,9 +2,14 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Registry } from 'prom-client';
+import type { ActionService } from '../actions/action-service.ts';
 import type { BrokerView } from '../broker-poller.ts';
+import type { ActionStore } from '../store/action-types.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
+import type { UserStore } from '../store/user-store.ts';
+import { type AuthEnv, authenticate } from './auth.ts';
+import { actionsRoutes } from './routes-actions.ts';
 import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { findingsRoutes } from './routes-findings.ts';
 import { healthRoutes } from './routes-health.ts';
@@ -31,11 +36,15 @@ export interface AppDeps {
   deadLetters?: DeadLetterStore;
   /** The broker poller's recent polls; without it the overview shows no queues and timelines no broker state. */
   broker?: BrokerView;
+  /** Users who may sign in; without it nobody is signed in and every role-checked route answers 401. */
+  users?: UserStore;
+  /** Repair actions; without them the action routes answer 404. */
+  actions?: { service: ActionService; store: ActionStore };
 }
 
-export function createApp(deps: AppDeps): Hono {
+export function createApp(deps: AppDeps): Hono<AuthEnv> {
   const logger = deps.logger ?? console;
-  const app = new Hono();
+  const app = new Hono<AuthEnv>();
 
   // Payloads, queue names and error texts shown by the UI are attacker-controlled: the CSP forbids inline and
   // foreign scripts so a payload rendered by mistake as HTML still cannot run (DESIGN: Security).
@@ -57,10 +66,18 @@ export function createApp(deps: AppDeps): Hono {
     c.header('Cache-Control', 'no-store');
   });
 
+  if (deps.users) app.use('/api/*', authenticate(deps.users));
+  else
+    app.use('/api/*', async (c, next) => {
+      c.set('user', null);
+      await next();
+    });
+
   app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
   app.route('/', findingsRoutes(deps.store));
   app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
   if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
+  if (deps.actions) app.route('/', actionsRoutes(deps.actions.service, deps.actions.store));
   app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date()), deps.broker));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

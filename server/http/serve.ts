@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
  * Listens on `port` (all interfaces unless `hostname` is given) and returns a function that stops accepting
  * connections and resolves once the open ones have ended, for a graceful shutdown on SIGTERM.
  */
-export function serve(app: Hono, port: number, hostname?: string): () => Promise<void> {
+export function serve(app: Pick<Hono, 'fetch'>, port: number, hostname?: string): () => Promise<void> {
   const server = serveNode({ fetch: app.fetch, port, ...(hostname ? { hostname } : {}) });
   return () =>
     new Promise<void>((resolve, reject) => {

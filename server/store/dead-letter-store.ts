@@ -20,6 +20,8 @@ const BY_KEY = 'SELECT id, state FROM dead_letters WHERE dedupe_key = $1';
 const GET = `SELECT ${SUMMARY_COLUMNS}, body, properties, headers, x_death FROM dead_letters WHERE id = $1`;
 const FOR_ORDER = `SELECT ${SUMMARY_COLUMNS} FROM dead_letters WHERE order_id = $1 ORDER BY id DESC LIMIT $2`;
 const BY_KEYS = `SELECT ${SUMMARY_COLUMNS} FROM dead_letters WHERE dedupe_key = ANY($1::text[])`;
+// Only a letter still awaiting an operator is settled: a second redrive or discard changes nothing.
+const SETTLE = `UPDATE dead_letters SET state = $2, state_reason = $3 WHERE id = $1 AND state = 'stored'`;
 const COUNTS = `SELECT queue, reason, count(*)::int AS count FROM dead_letters WHERE state = 'stored'
   GROUP BY queue, reason ORDER BY queue, reason`;
 
@@ -50,6 +52,11 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
       const existing = rows[0];
       if (!existing) throw new Error(`dead letter ${r.dedupeKey}: conflict on insert, but no row to read`);
       return { stored: false, duplicate: true, id: existing.id, state: existing.state };
+    },
+    async settleDeadLetter(id, state, reason) {
+      if (!/^\d{1,18}$/.test(id)) return false;
+      const { rowCount } = await pool.query(SETTLE, [id, state, reason]);
+      return rowCount === 1;
     },
     async listDeadLetters({ reason, q, limit, cursor }) {
       const pageSize = Number.isFinite(limit) ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit))) : 50;

@@ -1,7 +1,7 @@
 // Dead letters in Recon's custody (DESIGN: Dead letters). Every text here came from the broker or a producer and
 // is attacker-controlled: the API returns it as JSON data and the UI renders it as text.
 
-export type DeadLetterState = 'stored' | 'redriven' | 'discarded';
+export type DeadLetterState = 'stored' | 'redriven' | 'discarded' | 'consistent';
 
 /** One `x-death` entry, normalised by the AMQP adapter (RabbitMQ's `routing-keys` never gets past it). */
 export interface DeathEntry {
@@ -97,6 +97,8 @@ export interface DeadLetterCount {
 export interface DeadLetterStore {
   /** Idempotent on `dedupeKey`: a repeat delivery reports the row that is already there. */
   storeDeadLetter(record: DeadLetterRecord): Promise<StoreDeadLetterOutcome>;
+  /** Conditional on the letter still being `stored`: true when this call settled it. */
+  settleDeadLetter(id: string, state: Exclude<DeadLetterState, 'stored'>, reason: string): Promise<boolean>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;
   deadLettersForOrder(orderId: string): Promise<DeadLetterSummary[]>;

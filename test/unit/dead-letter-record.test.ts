@@ -1,6 +1,7 @@
 import type { MessageProperties } from 'amqplib';
 import { describe, expect, it } from 'vitest';
-import { REPLAY_COUNT_HEADER, toDeadLetterRecord } from '../../server/adapters/dead-letter-record.ts';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
+import { toDeadLetterRecord } from '../../server/adapters/dead-letter-record.ts';
 import { MAX_JSON_DEPTH } from '../../server/adapters/json-body.ts';
 
 const ORDER_ID = '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b';

@@ -1,0 +1,171 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { OutgoingMessage, PublisherPort, PublishResult } from '../../reconcilers/repair-types.ts';
+import { maskSecrets } from './postgres.ts';
+
+/** Confirms in flight at once: enough to keep the broker busy, few enough that a lost connection leaves few in doubt. */
+const DEFAULT_WINDOW = 256;
+/** AMQP properties a republished message keeps. Never `userId` (the broker refuses a foreign one) or `deliveryMode`. */
+const KEPT_PROPERTIES = ['type', 'correlationId', 'appId', 'contentEncoding', 'priority', 'timestamp'] as const;
+
+export interface ActionPublisherOptions {
+  url: string;
+  /** A publish with no confirm by then is `in-doubt`. */
+  confirmTimeoutMs: number;
+  window?: number;
+}
+
+interface Link {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+  isOpen(): boolean;
+  drained(): Promise<void>;
+  holdUntilDrained(): void;
+}
+
+export interface ActionPublisher extends PublisherPort {
+  close(): Promise<void>;
+}
+
+/**
+ * Recon's publisher for repairs: one confirm channel, opened on first use and again after a loss, `mandatory` and
+ * persistent, a window of confirms in flight that honours the channel's back-pressure ('drain'). Every outcome is a
+ * value: a return is unroutable, a nack is refused, and a confirm that never came is in doubt, never done.
+ */
+export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_WINDOW }: ActionPublisherOptions) {
+  let link: Promise<Link> | undefined;
+  /** Message ids the broker returned; the return comes before that message's confirm. */
+  const returned = new Map<string, string>();
+  let inFlight = 0;
+  const slotWaiters: Array<() => void> = [];
+
+  const open = () => {
+    link ??= (async () => {
+      const connection = await amqp.connect(url, { clientProperties: { connection_name: 'recon-actions' } });
+      const channel = await connection.createConfirmChannel();
+      let isOpen = true;
+      let drained: Promise<void> = Promise.resolve();
+      const lost = () => {
+        isOpen = false;
+        link = undefined;
+      };
+      connection.on('error', () => {});
+      connection.on('close', lost);
+      channel.on('error', () => {});
+      channel.on('close', lost);
+      channel.on('return', (msg) => {
+        const id = msg.properties.messageId;
+        // A returned message's fields carry the reply code and text (amqplib's types omit them).
+        const fields = msg.fields as unknown as { replyCode?: number; replyText?: string };
+        if (typeof id === 'string') returned.set(id, `${fields.replyCode ?? ''} ${fields.replyText ?? ''}`.trim());
+      });
+      return {
+        connection,
+        channel,
+        isOpen: () => isOpen,
+        drained: () => drained,
+        // The socket's buffer is full: later publishes wait for 'drain' (or the close that ends the wait).
+        holdUntilDrained() {
+          drained = new Promise<void>((resolve) => {
+            channel.once('drain', resolve);
+            channel.once('close', resolve);
+          });
+        },
+      };
+    })().catch((error: Error) => {
+      link = undefined;
+      throw error;
+    });
+    return link;
+  };
+
+  const takeSlot = async () => {
+    while (inFlight >= window) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+    inFlight += 1;
+  };
+  const releaseSlot = () => {
+    inFlight -= 1;
+    slotWaiters.shift()?.();
+  };
+
+  async function publish(message: OutgoingMessage): Promise<PublishResult> {
+    await takeSlot();
+    try {
+      let current: Link;
+      try {
+        current = await open();
+        await current.drained();
+      } catch (error) {
+        // Nothing was sent: safe to call a failure, and the sweeper does not need to look for an effect.
+        return { status: 'nacked', detail: `broker unreachable: ${maskSecrets((error as Error).message)}` };
+      }
+      return await publishOn(current, message);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  function publishOn({ channel, isOpen, holdUntilDrained }: Link, message: OutgoingMessage): Promise<PublishResult> {
+    return new Promise<PublishResult>((resolve) => {
+      let isSettled = false;
+      const settle = (result: PublishResult) => {
+        if (isSettled) return;
+        isSettled = true;
+        clearTimeout(timer);
+        channel.off('close', onClose);
+        resolve(result);
+      };
+      const timer = setTimeout(() => settle({ status: 'in-doubt', detail: 'confirm timed out' }), confirmTimeoutMs);
+      const onClose = () => settle({ status: 'in-doubt', detail: 'connection lost before the confirm' });
+      channel.on('close', onClose);
+      if (!isOpen()) return onClose();
+      try {
+        const hasRoom = channel.publish(
+          message.exchange,
+          message.routingKey,
+          message.body,
+          {
+            ...keptProperties(message.properties),
+            messageId: message.messageId,
+            contentType: message.contentType ?? undefined,
+            headers: message.headers,
+            persistent: true,
+            mandatory: true,
+          },
+          (err: unknown) => {
+            const returnText = returned.get(message.messageId);
+            returned.delete(message.messageId);
+            if (err)
+              settle(
+                isOpen()
+                  ? { status: 'nacked', detail: 'basic.nack' }
+                  : { status: 'in-doubt', detail: 'connection lost' },
+              );
+            else if (returnText) settle({ status: 'returned', detail: `basic.return ${returnText}` });
+            else settle({ status: 'confirmed' });
+          },
+        );
+        if (!hasRoom) holdUntilDrained();
+      } catch (error) {
+        settle({ status: 'in-doubt', detail: `publish failed: ${(error as Error).message}` });
+      }
+    });
+  }
+
+  return {
+    publish,
+    async close() {
+      const current = await link?.catch(() => undefined);
+      link = undefined;
+      await current?.connection.close().catch(() => {});
+    },
+  } satisfies ActionPublisher;
+}
+
+function keptProperties(properties: Record<string, unknown> | undefined): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of KEPT_PROPERTIES) {
+    const value = properties && Object.hasOwn(properties, name) ? properties[name] : undefined;
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))) kept[name] = value;
+  }
+  return kept;
+}

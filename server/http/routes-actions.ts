@@ -1,0 +1,117 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
+import type { ActionAnswer, ActionService } from '../actions/action-service.ts';
+import type { ActionStore } from '../store/action-types.ts';
+import { toActionJson, toAuditJson } from './action-json.ts';
+import { type AuthEnv, currentUser, requireRole } from './auth.ts';
+import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
+import { guardWrites } from './write-guards.ts';
+
+const MAX_REASON = 1_000;
+const MAX_KEY = 200;
+
+const actionBody = z.object({
+  action: z.enum(ACTION_NAMES),
+  reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(MAX_REASON),
+});
+const page = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be the seq of an earlier item')
+    .optional(),
+};
+const actionsQuery = z.object({
+  status: z.enum(['pending', 'in-doubt', 'done', 'failed', 'superseded', 'needs-attention']).optional(),
+  findingId: z.string().max(600).optional(),
+  bulkId: z.uuid().optional(),
+  ...page,
+});
+const auditQuery = z.object({ actionId: z.uuid().optional(), ...page });
+
+/** POST an action on a finding; list actions and the audit log. The role each route needs is set right here. */
+export function actionsRoutes(service: ActionService, actions: ActionStore) {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/api/findings/:id/actions', guardWrites, requireRole('operator'), async (c) => {
+    const user = currentUser(c);
+    const idempotencyKey = c.req.header('idempotency-key')?.trim();
+    if (!idempotencyKey || idempotencyKey.length > MAX_KEY)
+      throw badRequest('header', [{ parameter: 'Idempotency-Key', message: `required, 1–${MAX_KEY} characters` }]);
+    const body = parseOrThrow(actionBody, await c.req.json().catch(() => undefined), 'body');
+    const answer = await service.request({
+      findingId: c.req.param('id'),
+      action: body.action,
+      reason: body.reason,
+      idempotencyKey,
+      actor: user.name,
+      role: user.role,
+    });
+    const { status, json } = toResponse(answer);
+    if (answer.kind === 'settled') await service.saveResponse(answer.action.id, { status, json });
+    if (answer.kind === 'replayed') c.header('Idempotent-Replayed', 'true');
+    return c.json(json, status);
+  });
+
+  app.get('/api/actions', requireRole('viewer'), async (c) => {
+    const query = parseOrThrow(actionsQuery, withoutEmpty(c.req.query()), 'query');
+    const items = await actions.list(query);
+    return c.json({
+      items: items.map(toActionJson),
+      nextBefore: items.length === query.limit ? items.at(-1)!.seq : null,
+    });
+  });
+
+  app.get('/api/actions/:id', requireRole('viewer'), async (c) => {
+    const action = await actions.get(c.req.param('id'));
+    if (!action) return c.json({ error: 'no such action' }, 404);
+    const audit = await actions.audit({ actionId: action.id, limit: 500 });
+    return c.json({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
+  });
+
+  app.get('/api/audit', requireRole('viewer'), async (c) => {
+    const query = parseOrThrow(auditQuery, withoutEmpty(c.req.query()), 'query');
+    const items = await actions.audit(query);
+    return c.json({
+      items: items.map(toAuditJson),
+      nextBefore: items.length === query.limit ? items.at(-1)!.id : null,
+    });
+  });
+
+  return app;
+}
+
+type Status = 201 | 403 | 404 | 409 | 422;
+
+function toResponse(answer: ActionAnswer): { status: Status; json: unknown } {
+  switch (answer.kind) {
+    case 'settled':
+      return { status: 201, json: toActionJson(answer.action) };
+    case 'replayed': {
+      const first = answer.response as { status: Status; json: unknown };
+      return { status: first.status, json: first.json };
+    }
+    case 'key-reused':
+      return {
+        status: 422,
+        json: { error: 'this Idempotency-Key was used for a different request', action: toActionJson(answer.action) },
+      };
+    case 'in-progress':
+      return {
+        status: 409,
+        json: { error: 'a request with this Idempotency-Key is still running', action: toActionJson(answer.action) },
+      };
+    case 'conflict':
+      return {
+        status: 409,
+        json: { error: 'another action on the same target is still running', action: toActionJson(answer.action) },
+      };
+    case 'not-found':
+      return { status: 404, json: { error: 'no such finding' } };
+    case 'not-applicable':
+      return { status: 422, json: { error: answer.detail } };
+    case 'read-only':
+      return { status: 403, json: { error: 'Recon is read-only (RECON_READ_ONLY): actions are refused' } };
+  }
+}

@@ -1,0 +1,96 @@
+import type { ActionName, RepairStatus } from '../../reconcilers/repair-types.ts';
+
+/** `pending` and `in-doubt` are live (one per target); the rest are settled for good. */
+export type ActionStatus = 'pending' | RepairStatus | 'needs-attention';
+export const LIVE_STATUSES: readonly ActionStatus[] = ['pending', 'in-doubt'];
+
+export interface ActionRecord {
+  id: string;
+  seq: string;
+  action: ActionName;
+  findingId: string;
+  target: string;
+  status: ActionStatus;
+  actor: string;
+  role: string;
+  reason: string;
+  idempotencyKey: string;
+  messageId: string | null;
+  attempts: number;
+  detail: string | null;
+  bulkId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  settledAt: Date | null;
+}
+
+/** What an operator asked for, written (with its audit row) before anything else happens. */
+export interface ActionIntent {
+  id: string;
+  action: ActionName;
+  findingId: string;
+  target: string;
+  actor: string;
+  role: string;
+  reason: string;
+  idempotencyKey: string;
+  /** sha256 of what the request asked for: a replayed key asking for something else is refused. */
+  requestHash: string;
+  messageId: string;
+  /** How long the executing replica holds the action before the sweeper may take it. */
+  leaseMs: number;
+  /** A `done` action on the same target blocks new ones this long (until the next cycles can confirm its effect). */
+  holdMs: number;
+  /** When the finding acted on opened: a done action from an earlier occurrence does not block. */
+  findingOpenedAt: Date;
+  bulkId?: string;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; action: ActionRecord }
+  /** The same actor sent this idempotency key before. */
+  | { kind: 'replay'; action: ActionRecord; requestHash: string; response: unknown }
+  /** Another action on the same target is still live, or done so recently that its effect is still on its way. */
+  | { kind: 'conflict'; action: ActionRecord };
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actionId: string;
+  event: 'requested' | 'outcome' | 'swept';
+  actor: string;
+  role: string;
+  action: string;
+  target: string;
+  idempotencyKey: string;
+  reason: string;
+  outcome: string;
+  detail: string | null;
+}
+
+export interface ActionQuery {
+  status?: ActionStatus;
+  findingId?: string;
+  bulkId?: string;
+  limit: number;
+  /** The `seq` of the last item of the previous page. */
+  before?: string;
+}
+
+export interface ActionStore {
+  claim(intent: ActionIntent): Promise<ClaimResult>;
+  /** Moves a live action to `status` and appends its audit row; undefined when it was no longer live. */
+  settle(
+    id: string,
+    outcome: { status: ActionStatus; detail: string },
+    event: 'outcome' | 'swept',
+    retryAfterMs: number,
+  ): Promise<ActionRecord | undefined>;
+  /** Keeps the response of the request that created the action, for replays of its idempotency key. */
+  saveResponse(id: string, response: unknown): Promise<void>;
+  get(id: string): Promise<ActionRecord | undefined>;
+  list(query: ActionQuery): Promise<ActionRecord[]>;
+  audit(query: { actionId?: string; limit: number; before?: string }): Promise<AuditEntry[]>;
+  /** Live actions whose lease ran out, each leased again and its attempt counted, atomically across replicas. */
+  takeExpired(leaseMs: number, limit: number): Promise<ActionRecord[]>;
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { FindingKind } from '../../reconcilers/types.ts';
+import type { Recon } from '../../server/recon.ts';
+import { postJson } from './users.ts';
+import { waitFor } from './wait-for.ts';
+
+export interface ActionReply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON reply the test inspects
+  json: any;
+  headers: Headers;
+}
+
+/** POST /api/findings/:id/actions as `authorization`, with a fresh idempotency key unless one is given. */
+export async function act(
+  recon: Recon,
+  authorization: string,
+  findingId: string,
+  body: { action: string; reason?: string },
+  idempotencyKey: string = randomUUID(),
+): Promise<ActionReply> {
+  const response = await recon.app.request(
+    `/api/findings/${encodeURIComponent(findingId)}/actions`,
+    postJson(
+      authorization,
+      { reason: 'test: repairing a known fault', ...body },
+      { 'idempotency-key': idempotencyKey },
+    ),
+  );
+  return { status: response.status, json: await response.json(), headers: response.headers };
+}
+
+/** GET through the API, failing loudly on anything but 200. */
+// biome-ignore lint/suspicious/noExplicitAny: a JSON reply the test inspects
+export async function getJson(recon: Recon, path: string, authorization?: string): Promise<any> {
+  const response = await recon.app.request(path, { headers: authorization ? { authorization } : {} });
+  if (response.status !== 200) throw new Error(`GET ${path} → ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function waitForFindingState(
+  recon: Recon,
+  kind: FindingKind,
+  key: string,
+  state: 'open' | 'resolved',
+  timeoutMs = 30_000,
+) {
+  const id = `${kind}:${key}`;
+  await waitFor(
+    `${id} to be ${state}`,
+    async () => {
+      const response = await recon.app.request(`/api/findings/${encodeURIComponent(id)}`);
+      return response.status === 200 && ((await response.json()) as { state: string }).state === state;
+    },
+    { timeoutMs },
+  );
+}
