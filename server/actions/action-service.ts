@@ -24,6 +24,8 @@ export type ActionAnswer =
   | { kind: 'in-progress'; action: ActionRecord }
   | { kind: 'conflict'; action: ActionRecord }
   | { kind: 'not-found' }
+  /** Nothing to repair: the data agrees again. */
+  | { kind: 'resolved'; resolvedAt: Date | null }
   | { kind: 'not-applicable'; detail: string }
   | { kind: 'read-only' };
 
@@ -50,10 +52,14 @@ export function createActionService(deps: ActionServiceDeps) {
 
   async function request(req: ActionRequest): Promise<ActionAnswer> {
     if (deps.isReadOnly) return { kind: 'read-only' };
+    // A replay gets the first answer even when the finding has resolved since.
+    const earlier = await actions.findByKey(req.actor, req.idempotencyKey);
+    if (earlier) return answerReplay(earlier, req);
     const finding = await findings.getFinding(req.findingId);
     if (!finding) return { kind: 'not-found' };
     if (!isActionName(req.action) || !repairFor(finding.kind, req.action))
       return { kind: 'not-applicable', detail: `${req.action} does not apply to a ${finding.kind} finding` };
+    if (finding.state === 'resolved') return { kind: 'resolved', resolvedAt: finding.resolvedAt };
     const id = randomUUID();
     const claim = await actions.claim({
       id,
@@ -71,14 +77,7 @@ export function createActionService(deps: ActionServiceDeps) {
       findingOpenedAt: finding.firstSeenAt,
       bulkId: req.bulkId,
     });
-    if (claim.kind === 'replay') {
-      if (claim.requestHash !== hashOf(req)) return { kind: 'key-reused', action: claim.action };
-      if (claim.response !== null) return { kind: 'replayed', response: claim.response };
-      // Settled, but the first request never got to save its answer (it crashed): the action itself is the answer.
-      return LIVE_STATUSES.includes(claim.action.status)
-        ? { kind: 'in-progress', action: claim.action }
-        : { kind: 'settled', action: claim.action };
-    }
+    if (claim.kind === 'replay') return answerReplay(claim, req);
     if (claim.kind === 'conflict') return { kind: 'conflict', action: claim.action };
     crashAt(deps.faultPoint, 'after-intent');
     const outcome = await runRepair(claim.action, finding, ports, { isRetry: false, faultPoint: deps.faultPoint });
@@ -93,6 +92,18 @@ export function createActionService(deps: ActionServiceDeps) {
     /** Called by the HTTP layer once it has the response the first request got. */
     saveResponse: (actionId: string, response: unknown) => actions.saveResponse(actionId, response),
   };
+}
+
+function answerReplay(
+  earlier: { action: ActionRecord; requestHash: string; response: unknown },
+  req: ActionRequest,
+): ActionAnswer {
+  if (earlier.requestHash !== hashOf(req)) return { kind: 'key-reused', action: earlier.action };
+  if (earlier.response !== null) return { kind: 'replayed', response: earlier.response };
+  // Settled, but the first request never got to save its answer (it crashed): the action itself is the answer.
+  return LIVE_STATUSES.includes(earlier.action.status)
+    ? { kind: 'in-progress', action: earlier.action }
+    : { kind: 'settled', action: earlier.action };
 }
 
 const isActionName = (name: string): name is ActionName => (ACTION_NAMES as readonly string[]).includes(name);

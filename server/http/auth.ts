@@ -20,7 +20,8 @@ const MAX_CACHED = 1_000;
  * there are none. Wrong credentials are a 401 at once, never an anonymous request.
  */
 export function authenticate(users: UserStore): MiddlewareHandler<AuthEnv> {
-  const verified = new Map<string, { user: SignedInUser; until: number }>();
+  // Concurrent requests with the same credentials share one verification (a promise), not one scrypt each.
+  const verified = new Map<string, { user: Promise<SignedInUser | null>; until: number }>();
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (!header) {
@@ -30,17 +31,19 @@ export function authenticate(users: UserStore): MiddlewareHandler<AuthEnv> {
     const credentials = parseBasic(header);
     if (!credentials) throw unauthorized('malformed Authorization header: expected Basic');
     const cacheKey = createHash('sha256').update(`${credentials.name}\0${credentials.password}`).digest('hex');
-    const cached = verified.get(cacheKey);
-    if (cached && cached.until > Date.now()) {
-      c.set('user', cached.user);
-      return next();
+    let entry = verified.get(cacheKey);
+    if (!entry || entry.until <= Date.now()) {
+      if (verified.size >= MAX_CACHED) verified.clear();
+      entry = { user: verify(users, credentials), until: Date.now() + VERIFIED_TTL_MS };
+      verified.set(cacheKey, entry);
+      // A failure (wrong password, database down) is not remembered: the next request checks again.
+      entry.user.then(
+        (user) => user === null && verified.delete(cacheKey),
+        () => verified.delete(cacheKey),
+      );
     }
-    const stored = await users.getUser(credentials.name);
-    if (!stored || !(await verifyPassword(credentials.password, stored.passwordHash)))
-      throw unauthorized('wrong user name or password');
-    const user = { name: stored.name, role: stored.role };
-    if (verified.size >= MAX_CACHED) verified.clear();
-    verified.set(cacheKey, { user, until: Date.now() + VERIFIED_TTL_MS });
+    const user = await entry.user;
+    if (!user) throw unauthorized('wrong user name or password');
     c.set('user', user);
     return next();
   };
@@ -64,6 +67,12 @@ export const currentUser = (c: Context<AuthEnv>): SignedInUser => {
   if (!user) throw unauthorized('sign in required');
   return user;
 };
+
+async function verify(users: UserStore, credentials: { name: string; password: string }): Promise<SignedInUser | null> {
+  const stored = await users.getUser(credentials.name);
+  if (!stored || !(await verifyPassword(credentials.password, stored.passwordHash))) return null;
+  return { name: stored.name, role: stored.role };
+}
 
 function parseBasic(header: string): { name: string; password: string } | null {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());

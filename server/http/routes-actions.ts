@@ -107,6 +107,13 @@ function toResponse(answer: ActionAnswer): { status: Status; json: unknown } {
         status: 409,
         json: { error: 'another action on the same target is still running', action: toActionJson(answer.action) },
       };
+    case 'resolved':
+      return {
+        status: 409,
+        json: {
+          error: `the finding resolved at ${answer.resolvedAt?.toISOString() ?? 'an unknown time'}: nothing to repair`,
+        },
+      };
     case 'not-found':
       return { status: 404, json: { error: 'no such finding' } };
     case 'not-applicable':

@@ -24,7 +24,13 @@ const AUDIT = `SELECT * FROM audit_log WHERE ($1::uuid IS NULL OR action_id = $1
 const CLAIM_ATTEMPTS = 3;
 
 export function createActionStore(pool: Pool): ActionStore {
+  const findByKey: ActionStore['findByKey'] = async (actor, idempotencyKey) => {
+    const { rows } = await pool.query(BY_KEY, [actor, idempotencyKey]);
+    const row = rows[0];
+    return row && { kind: 'replay', action: toAction(row), requestHash: row.request_hash, response: row.response };
+  };
   return {
+    findByKey,
     async claim(intent) {
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
         const { rows } = await pool.query(CLAIM, [
@@ -45,11 +51,8 @@ export function createActionStore(pool: Pool): ActionStore {
         ]);
         if (rows[0]) return { kind: 'claimed', action: toAction(rows[0]) };
         // Separate statements see what the concurrent insert committed, which the INSERT's snapshot may not.
-        const earlier = await pool.query(BY_KEY, [intent.actor, intent.idempotencyKey]);
-        if (earlier.rows[0]) {
-          const row = earlier.rows[0];
-          return { kind: 'replay', action: toAction(row), requestHash: row.request_hash, response: row.response };
-        }
+        const earlier = await findByKey(intent.actor, intent.idempotencyKey);
+        if (earlier) return earlier;
         const live = await pool.query(BLOCKING_ON_TARGET, [intent.target, intent.holdMs, intent.findingOpenedAt]);
         if (live.rows[0]) return { kind: 'conflict', action: toAction(live.rows[0]) };
       }

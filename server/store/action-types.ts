@@ -79,6 +79,8 @@ export interface ActionQuery {
 
 export interface ActionStore {
   claim(intent: ActionIntent): Promise<ClaimResult>;
+  /** The action this actor created with this idempotency key, if any. */
+  findByKey(actor: string, idempotencyKey: string): Promise<Extract<ClaimResult, { kind: 'replay' }> | undefined>;
   /** Moves a live action to `status` and appends its audit row; undefined when it was no longer live. */
   settle(
     id: string,
