@@ -34,3 +34,34 @@ export function targetOf(kind: FindingKind, key: string, evidence: Record<string
   if (kind === 'dead-letter') return `dead-letter:${String(evidence.deadLetterId ?? key)}`;
   return `order:${key}`;
 }
+
+/** What an action will do, in the operator's words, for confirmations and dry runs. Pure: from the finding alone. */
+export function describeRepair(
+  kind: FindingKind,
+  action: string,
+  key: string,
+  evidence: Record<string, unknown>,
+): string {
+  const letter = `dead letter ${String(evidence.deadLetterId ?? key)}`;
+  const origin = `exchange ${String(evidence.originExchange ?? '?') || '(default)'}, routing key ${
+    Array.isArray(evidence.originRoutingKeys) ? String(evidence.originRoutingKeys[0] ?? '') : '?'
+  }`;
+  switch (`${kind}/${action}`) {
+    case 'order-without-dispatch/redeliver':
+      return `Publish order.created for order ${key} again (a new message id) so the dispatch service assigns a courier`;
+    case 'stuck-outbox/republish':
+      return `Republish outbox message ${key} of order ${String(evidence.orderId ?? '?')} and mark it confirmed on the broker's confirm`;
+    case 'dispatch-without-order/make-up-order':
+      return `Create order ${key} from the order snapshot its dispatch received`;
+    case 'dispatch-without-order/cancel-dispatch':
+      return `Cancel every live dispatch of order ${key}, which does not exist`;
+    case 'duplicate-dispatch/cancel-dispatch':
+      return `Cancel the extra dispatches ${JSON.stringify(evidence.extraDispatchIds ?? [])} of order ${key}, keeping ${String(evidence.keptDispatchId ?? 'the oldest')}`;
+    case 'dead-letter/redrive':
+      return `Redrive ${letter} to ${origin}, unless order ${String(evidence.orderId ?? '?')} already has its dispatch`;
+    case 'dead-letter/discard':
+      return `Mark ${letter} discarded with your reason; it stays searchable`;
+    default:
+      return `${action} does not apply to a ${kind} finding`;
+  }
+}

@@ -109,6 +109,8 @@ export interface ReconConfig {
     maxAttempts: number;
     /** A dead letter redriven this many times is refused. */
     maxReplays: number;
+    /** Operators may bulk-act on at most this many findings at once; more needs an admin. */
+    operatorMaxBulkItems: number;
     /** Test-only crash point (kill -9 of Recon) after the intent commit or after the confirm. */
     faultPoint?: 'after-intent' | 'after-confirm';
   };
@@ -143,6 +145,7 @@ const DEFAULTS = {
   RECON_SWEEPER_INTERVAL_SECONDS: '5',
   RECON_ACTION_MAX_ATTEMPTS: '5',
   RECON_REDRIVE_MAX_REPLAYS: '3',
+  RECON_BULK_OPERATOR_MAX: '100',
 } as const;
 
 const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
@@ -200,6 +203,9 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     throw new ConfigError('RECON_ADMIN_USER and RECON_ADMIN_PASSWORD go together: set both or neither');
   if (adminPassword !== undefined && adminPassword.length < 12)
     throw new ConfigError('RECON_ADMIN_PASSWORD must be at least 12 characters');
+  const leaseSeconds = numberOf('RECON_ACTION_LEASE_SECONDS', 1);
+  if (leaseSeconds <= numberOf('RECON_ACTION_CONFIRM_TIMEOUT_SECONDS', 0.1))
+    throw new ConfigError('RECON_ACTION_LEASE_SECONDS must exceed RECON_ACTION_CONFIRM_TIMEOUT_SECONDS');
   return {
     port,
     reconDatabaseUrl: url('RECON_DATABASE_URL', pg),
@@ -229,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
       sweepIntervalMs: numberOf('RECON_SWEEPER_INTERVAL_SECONDS', 0.1) * 1000,
       maxAttempts: numberOf('RECON_ACTION_MAX_ATTEMPTS', 1),
       maxReplays: numberOf('RECON_REDRIVE_MAX_REPLAYS', 0),
+      operatorMaxBulkItems: numberOf('RECON_BULK_OPERATOR_MAX', 1),
       faultPoint: faultPoint as ReconConfig['actions']['faultPoint'],
     },
     admin: adminName && adminPassword ? { name: adminName, password: adminPassword } : undefined,

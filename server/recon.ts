@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createActionService } from './actions/action-service.ts';
 import { startActionSweeper } from './actions/action-sweeper.ts';
+import { createBulkActions } from './actions/bulk-actions.ts';
 import { createRepairPorts } from './actions/repair-ports.ts';
 import { createActionPublisher } from './adapters/action-publisher.ts';
 import { startDeadLetterConsumer } from './adapters/dead-letter-consumer.ts';
@@ -22,6 +23,7 @@ import { createMetricsState, type MetricsState, setOpenSummary } from './metrics
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { createSourceHealthTracker } from './source-health.ts';
 import { createActionStore } from './store/action-store.ts';
+import { createBulkStore } from './store/bulk-store.ts';
 import { createDeadLetterStore } from './store/dead-letter-store.ts';
 import { createLeaderElection } from './store/leader-election.ts';
 import { migrateStore } from './store/migrate.ts';
@@ -149,6 +151,13 @@ export async function startRecon(
     retryAfterMs: config.actions.retryAfterMs,
     maxAttempts: config.actions.maxAttempts,
   });
+  const bulks = createBulkStore(reconPool);
+  const bulk = createBulkActions({
+    service: actionService,
+    bulks,
+    findings: store,
+    log: log.child({ component: 'bulk' }),
+  });
   const users = createUserStore(reconPool);
   if (config.admin)
     await users.upsertUser({
@@ -180,7 +189,13 @@ export async function startRecon(
     deadLetters,
     broker,
     users,
-    actions: { service: actionService, store: actionStore },
+    actions: {
+      service: actionService,
+      store: actionStore,
+      bulk,
+      bulks,
+      operatorMaxBulkItems: config.actions.operatorMaxBulkItems,
+    },
   });
   const close = listen ? serve(app, config.port) : async () => {};
 
@@ -198,6 +213,7 @@ export async function startRecon(
       // Custody first: no delivery may be in the middle of its commit when the pool closes.
       await deadLetterConsumer.stop();
       await scheduler.stop();
+      await bulk.stop();
       await sweeper.stop();
       await publisher.close();
       await broker.stop();

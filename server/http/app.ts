@@ -3,13 +3,16 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Registry } from 'prom-client';
 import type { ActionService } from '../actions/action-service.ts';
+import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BrokerView } from '../broker-poller.ts';
 import type { ActionStore } from '../store/action-types.ts';
+import type { BulkStore } from '../store/bulk-store.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
 import { actionsRoutes } from './routes-actions.ts';
+import { bulkActionsRoutes } from './routes-bulk-actions.ts';
 import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { findingsRoutes } from './routes-findings.ts';
 import { healthRoutes } from './routes-health.ts';
@@ -39,7 +42,14 @@ export interface AppDeps {
   /** Users who may sign in; without it nobody is signed in and every role-checked route answers 401. */
   users?: UserStore;
   /** Repair actions; without them the action routes answer 404. */
-  actions?: { service: ActionService; store: ActionStore };
+  actions?: {
+    service: ActionService;
+    store: ActionStore;
+    bulk: BulkActions;
+    bulks: BulkStore;
+    /** Operators may bulk-act on at most this many findings; more needs an admin. */
+    operatorMaxBulkItems: number;
+  };
 }
 
 export function createApp(deps: AppDeps): Hono<AuthEnv> {
@@ -77,7 +87,11 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.route('/', findingsRoutes(deps.store));
   app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
   if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
-  if (deps.actions) app.route('/', actionsRoutes(deps.actions.service, deps.actions.store));
+  if (deps.actions) {
+    const { service, store, bulk, bulks, operatorMaxBulkItems } = deps.actions;
+    app.route('/', actionsRoutes(service, store));
+    app.route('/', bulkActionsRoutes({ bulk, bulks, findings: deps.store, operatorMaxItems: operatorMaxBulkItems }));
+  }
   app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date()), deps.broker));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -6,6 +6,9 @@ import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts'
 import { ADMIN_AUTH, type ReconProcess, spawnRecon } from '../support/recon-process.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
+/** The sweeper takes a dead replica's action over once its lease ran out; the lease must outlast a confirm. */
+const SHORT_LEASE = { RECON_ACTION_LEASE_SECONDS: '3', RECON_ACTION_CONFIRM_TIMEOUT_SECONDS: '2' };
+
 // Reliability matrix R4: Recon killed (SIGKILL, by an environment-driven fault point) right after the intent
 // commit, and right after the broker's confirm. After a restart the sweeper settles every action exactly once.
 describe('Recon killed in the middle of an action', () => {
@@ -61,13 +64,13 @@ describe('Recon killed in the middle of an action', () => {
 
   for (const faultPoint of ['after-intent', 'after-confirm'] as const) {
     it(`settles an action whose Recon died ${faultPoint.replace('-', ' the ')} exactly once`, async () => {
-      recon = await spawnRecon(env, { RECON_FAULT_POINT: faultPoint, RECON_ACTION_LEASE_SECONDS: '3' });
+      recon = await spawnRecon(env, { RECON_FAULT_POINT: faultPoint, ...SHORT_LEASE });
       const orderId = await lostDispatch();
       await redeliverUntilKilled(orderId);
       const [pending] = await actionsOn(orderId);
       expect(pending?.status).toBe('pending');
 
-      recon = await spawnRecon(env, { RECON_ACTION_LEASE_SECONDS: '3', RECON_SWEEPER_INTERVAL_SECONDS: '1' });
+      recon = await spawnRecon(env, { ...SHORT_LEASE, RECON_SWEEPER_INTERVAL_SECONDS: '1' });
       const settled = await waitFor('the sweeper to settle the action', async () => {
         const [action] = await actionsOn(orderId);
         return action && action.status !== 'pending' && action.status !== 'in-doubt' && action;

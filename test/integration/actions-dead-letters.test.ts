@@ -1,14 +1,12 @@
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { act, getJson, waitForFindingState } from '../support/actions.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv, management } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
+import { rejectQueued } from '../support/reject-queued.ts';
 import { addUser } from '../support/users.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const DISPATCH_QUEUE = 'dispatch.order-created';
 
 // Redrive and discard against the real broker: dead letters made the way production makes them (a consumer
 // rejecting without requeue), taken into Recon's custody, then acted on through the API.
@@ -126,23 +124,3 @@ describe('repair actions on dead letters', () => {
     await waitForFindingState(recon, 'dead-letter', findingId.slice('dead-letter:'.length), 'resolved');
   });
 });
-
-/** Takes `count` messages from the dispatch queue and rejects them without requeue: they die to the DLQ. */
-async function rejectQueued(env: IsolatedEnv, count: number) {
-  const connection = await amqp.connect(env.rabbitmqUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (let rejected = 0; rejected < count; ) {
-      const msg = await channel.get(DISPATCH_QUEUE, { noAck: false });
-      if (!msg) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
-      }
-      channel.reject(msg, false);
-      rejected += 1;
-    }
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
-}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ActionName } from '../../reconcilers/repair-types.ts';
+import { describeRepair, repairFor } from '../../reconcilers/repairs.ts';
+import type { BulkStore } from '../store/bulk-store.ts';
+import type { ReconStore } from '../store/types.ts';
+import type { ActionAnswer, ActionService } from './action-service.ts';
+
+/** Findings looked up at once while planning. */
+const PLAN_BATCH = 50;
+
+export interface PlannedItem {
+  findingId: string;
+  /** `act`: the action will run (and re-check its premise then); `skip`: it will not, and why. */
+  plan: 'act' | 'skip';
+  detail: string;
+}
+
+export interface BulkRequest {
+  action: ActionName;
+  reason: string;
+  findingIds: readonly string[];
+  /** What the operator selected (ids or a filter), kept with the bulk for the audit. */
+  selection: unknown;
+  ratePerSecond: number;
+  actor: string;
+  role: string;
+  idempotencyKey: string;
+}
+
+/** Dry runs, and bulk execution with a rate cap, progress and cancel, one action per finding through the service. */
+export function createBulkActions(deps: {
+  service: ActionService;
+  bulks: BulkStore;
+  findings: Pick<ReconStore, 'getFinding'>;
+  log: Logger;
+}) {
+  const { service, bulks, findings, log } = deps;
+  const running = new Set<Promise<void>>();
+  let isStopping = false;
+
+  async function plan(action: ActionName, findingIds: readonly string[]): Promise<PlannedItem[]> {
+    const planned: PlannedItem[] = [];
+    for (let i = 0; i < findingIds.length; i += PLAN_BATCH) {
+      const batch = findingIds.slice(i, i + PLAN_BATCH);
+      planned.push(...(await Promise.all(batch.map((id) => planOne(action, id)))));
+    }
+    return planned;
+  }
+
+  async function planOne(action: ActionName, findingId: string): Promise<PlannedItem> {
+    const finding = await findings.getFinding(findingId);
+    if (!finding) return { findingId, plan: 'skip', detail: 'no such finding' };
+    if (!repairFor(finding.kind, action))
+      return { findingId, plan: 'skip', detail: `${action} does not apply to a ${finding.kind} finding` };
+    if (finding.state === 'resolved') return { findingId, plan: 'skip', detail: 'resolved: nothing to repair' };
+    return { findingId, plan: 'act', detail: describeRepair(finding.kind, action, finding.key, finding.evidence) };
+  }
+
+  async function start(request: BulkRequest): Promise<{ id: string; isNew: boolean }> {
+    const created = await bulks.create({ ...request, id: randomUUID() });
+    if (created.isNew) track(run(created.id, request));
+    return created;
+  }
+
+  function track(work: Promise<void>) {
+    const guarded = work.catch((error: Error) => log.error({ err: error.message }, 'bulk action stopped'));
+    running.add(guarded);
+    void guarded.finally(() => running.delete(guarded));
+  }
+
+  async function run(id: string, request: BulkRequest) {
+    const gapMs = 1000 / request.ratePerSecond;
+    for (let after = -1; ; ) {
+      const items = await bulks.items(id, after, 100);
+      if (items.length === 0) break;
+      for (const item of items) {
+        after = item.position;
+        if (item.outcome !== 'queued') continue;
+        // Shutting down: the rest stays queued and the bulk shows as interrupted.
+        if (isStopping) return;
+        // The status update is the heartbeat too; it fails once an operator asked to cancel.
+        if (!(await bulks.setStatus(id, 'running', ['running']))) {
+          await bulks.cancelQueued(id);
+          await bulks.setStatus(id, 'cancelled', ['cancelling']);
+          return;
+        }
+        const startedAt = Date.now();
+        const answer = await service.request({
+          findingId: item.findingId,
+          action: request.action,
+          reason: request.reason,
+          idempotencyKey: `bulk:${id}:${item.position}`,
+          actor: request.actor,
+          role: request.role,
+          bulkId: id,
+        });
+        await bulks.record(id, item.position, toItemOutcome(answer));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, gapMs - (Date.now() - startedAt))));
+      }
+    }
+    const counts = await bulks.counts(id);
+    const isClean = Object.keys(counts).every((outcome) => outcome === 'done' || outcome === 'superseded');
+    await bulks.setStatus(id, isClean ? 'completed' : 'completed-with-failures', ['running', 'cancelling']);
+  }
+
+  return {
+    plan,
+    start,
+    async cancel(id: string): Promise<boolean> {
+      return bulks.setStatus(id, 'cancelling', ['running']);
+    },
+    /** Waits for the bulks this replica runs (tests). */
+    async settled() {
+      await Promise.all([...running]);
+    },
+    /** Stops after the item in progress. */
+    async stop() {
+      isStopping = true;
+      await Promise.all([...running]);
+    },
+  };
+}
+
+export type BulkActions = ReturnType<typeof createBulkActions>;
+
+function toItemOutcome(answer: ActionAnswer): { outcome: string; detail: string | null; actionId: string | null } {
+  switch (answer.kind) {
+    case 'settled':
+      return { outcome: answer.action.status, detail: answer.action.detail, actionId: answer.action.id };
+    case 'conflict':
+      return { outcome: 'skipped', detail: `another action is running on it: ${answer.action.id}`, actionId: null };
+    case 'resolved':
+      return { outcome: 'superseded', detail: 'resolved: nothing to repair', actionId: null };
+    case 'read-only':
+      return { outcome: 'failed', detail: 'Recon is read-only (RECON_READ_ONLY)', actionId: null };
+    case 'not-found':
+      return { outcome: 'skipped', detail: 'no such finding', actionId: null };
+    case 'not-applicable':
+      return { outcome: 'skipped', detail: answer.detail, actionId: null };
+    default:
+      // A replay of the item's own key: the runner restarted over an item it had already done.
+      return { outcome: 'skipped', detail: `already requested (${answer.kind})`, actionId: null };
+  }
+}

@@ -1,0 +1,135 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
+import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import type { BulkActions } from '../actions/bulk-actions.ts';
+import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
+import type { ReconStore } from '../store/types.ts';
+import { type AuthEnv, currentUser, requireRole } from './auth.ts';
+import { badRequest, optionalText, parseOrThrow } from './validate.ts';
+import { guardWrites } from './write-guards.ts';
+
+/** The most findings one bulk may take; a filter that matches more is refused, not silently cut. */
+export const MAX_BULK_ITEMS = 10_000;
+/** A running bulk whose runner has not been heard of for this long was interrupted (its replica stopped). */
+const INTERRUPTED_AFTER_MS = 60_000;
+
+const bulkBody = z
+  .object({
+    action: z.enum(ACTION_NAMES),
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(1_000),
+    findingIds: z.array(z.string().max(600)).min(1).max(MAX_BULK_ITEMS).optional(),
+    filter: z.object({ kind: z.enum(FINDING_KINDS).optional(), q: optionalText(200) }).optional(),
+    dryRun: z.boolean().default(false),
+    ratePerSecond: z.number().min(0.1).max(500).default(20),
+  })
+  .refine((b) => (b.findingIds === undefined) !== (b.filter === undefined), 'give either findingIds or filter');
+
+export interface BulkRouteDeps {
+  bulk: BulkActions;
+  bulks: BulkStore;
+  findings: ReconStore;
+  /** Operators may act on at most this many findings at once; more needs an admin. */
+  operatorMaxItems: number;
+}
+
+export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: BulkRouteDeps) {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/api/bulk-actions', guardWrites, requireRole('operator'), async (c) => {
+    const user = currentUser(c);
+    const body = parseOrThrow(bulkBody, await c.req.json().catch(() => undefined), 'body');
+    const findingIds = body.findingIds ? [...new Set(body.findingIds)] : await select(findings, body.filter ?? {});
+    if (findingIds.length > operatorMaxItems && user.role !== 'admin')
+      throw new HTTPException(403, {
+        res: Response.json(
+          { error: `more than ${operatorMaxItems} findings at once needs the admin role` },
+          { status: 403 },
+        ),
+      });
+    if (body.dryRun) {
+      const items = await bulk.plan(body.action, findingIds);
+      return c.json({
+        action: body.action,
+        total: items.length,
+        willAct: items.filter((i) => i.plan === 'act').length,
+        items,
+      });
+    }
+    const idempotencyKey = c.req.header('idempotency-key')?.trim();
+    if (!idempotencyKey || idempotencyKey.length > 200)
+      throw badRequest('header', [{ parameter: 'Idempotency-Key', message: 'required to execute, 1–200 characters' }]);
+    const { id, isNew } = await bulk.start({
+      action: body.action,
+      reason: body.reason,
+      findingIds,
+      selection: body.findingIds ? { findingIds: body.findingIds.length } : { filter: body.filter },
+      ratePerSecond: body.ratePerSecond,
+      actor: user.name,
+      role: user.role,
+      idempotencyKey,
+    });
+    return c.json({ id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew }, 202);
+  });
+
+  app.get('/api/bulk-actions/:id', requireRole('viewer'), async (c) => {
+    const record = await bulks.get(c.req.param('id'));
+    if (!record) return c.json({ error: 'no such bulk action' }, 404);
+    const query = parseOrThrow(
+      z.object({
+        after: z.coerce.number().int().min(-1).default(-1),
+        limit: z.coerce.number().int().min(1).max(1000).default(200),
+      }),
+      c.req.query(),
+      'query',
+    );
+    const [counts, items] = await Promise.all([
+      bulks.counts(record.id),
+      bulks.items(record.id, query.after, query.limit),
+    ]);
+    return c.json({
+      ...record,
+      status: statusOf(record, counts),
+      counts,
+      items,
+      nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
+    });
+  });
+
+  app.post('/api/bulk-actions/:id/cancel', guardWrites, requireRole('operator'), async (c) => {
+    const record = await bulks.get(c.req.param('id'));
+    if (!record) return c.json({ error: 'no such bulk action' }, 404);
+    const isCancelling = await bulk.cancel(record.id);
+    return c.json(
+      { id: record.id, cancelling: isCancelling, status: isCancelling ? 'cancelling' : record.status },
+      isCancelling ? 202 : 409,
+    );
+  });
+
+  return app;
+}
+
+/** Open findings matching the filter, all of them or a refusal: a bulk never acts on a silently cut selection. */
+async function select(findings: ReconStore, filter: { kind?: (typeof FINDING_KINDS)[number]; q?: string }) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await findings.listFindings({ ...filter, state: 'open', limit: 500, cursor });
+    ids.push(...page.items.map((f) => f.id));
+    if (ids.length > MAX_BULK_ITEMS)
+      throw badRequest('body', [{ parameter: 'filter', message: `matches more than ${MAX_BULK_ITEMS} findings` }]);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+/** Computed when read: an in-doubt item the sweeper settled later changes what the bulk amounts to. */
+function statusOf(record: BulkRecord, counts: Record<string, number>): string {
+  if (record.status === 'running' && Date.now() - record.heartbeatAt.getTime() > INTERRUPTED_AFTER_MS)
+    return 'interrupted';
+  if (record.status === 'running' || record.status === 'cancelling' || record.status === 'cancelled')
+    return record.status;
+  if ((counts['in-doubt'] ?? 0) + (counts.pending ?? 0) > 0) return 'settling';
+  return Object.keys(counts).every((o) => o === 'done' || o === 'superseded') ? 'completed' : 'completed-with-failures';
+}
