@@ -145,7 +145,8 @@ export async function startRecon(
     ports: repairPorts,
     counter: metrics.actions,
     log: log.child({ component: 'action-sweeper' }),
-    isLeader: () => leader.isLeader(),
+    // Read-only refuses every effect, the sweeper's re-drives included: unsettled actions wait for a writable Recon.
+    isLeader: () => leader.isLeader() && !config.isReadOnly,
     intervalMs: config.actions.sweepIntervalMs,
     leaseMs: config.actions.leaseMs,
     retryAfterMs: config.actions.retryAfterMs,
