@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
+import type { PublishResult, RepairPorts, RepairRequest, StoredLetter } from '../../reconcilers/repair-types.ts';
+import { describeRepair, repairFor } from '../../reconcilers/repairs.ts';
+
+// The repairs' decisions, over in-memory ports; their effects on the real databases and broker are tested in
+// test/integration/actions-*.test.ts.
+const ORDER_ID = '11111111-1111-4111-8111-111111111111';
+
+function makeLetter(overrides: Partial<StoredLetter> = {}): StoredLetter {
+  return {
+    id: '7',
+    state: 'stored',
+    messageId: 'm-1',
+    body: Buffer.from('{}'),
+    bodyTruncated: false,
+    contentType: 'application/json',
+    properties: {},
+    headers: {},
+    originExchange: 'orders',
+    originRoutingKeys: ['order.created'],
+    orderId: null,
+    ...overrides,
+  };
+}
+
+function makePorts(letter: StoredLetter, publishResult: PublishResult = { status: 'confirmed' }) {
+  const published: unknown[] = [];
+  const settled: string[] = [];
+  const ports: RepairPorts = {
+    orders: {
+      getOrder: async () => null,
+      getOutbox: async () => null,
+      latestMessageIdFor: async () => null,
+      insertOrder: async () => true,
+      markOutboxConfirmed: async () => true,
+    },
+    dispatch: {
+      liveDispatches: async (orderId) =>
+        orderId === ORDER_ID ? [{ id: '9', orderId, createdAt: new Date(0), orderSnapshot: { orderId: 'other' } }] : [],
+      cancelDispatches: async () => 1,
+      isProcessed: async () => false,
+    },
+    deadLetters: { get: async () => letter, settle: async (_id, state) => (settled.push(state), true) },
+    publisher: { publish: async (message) => (published.push(message), publishResult) },
+    orderCreated: { exchange: 'orders', routingKey: 'order.created' },
+    madeUpStatus: 'replenished',
+    maxReplays: 3,
+  };
+  return { ports, published, settled };
+}
+
+const request = (overrides: Partial<RepairRequest> = {}): RepairRequest => ({
+  action: 'redrive',
+  key: 'm-1',
+  evidence: { deadLetterId: '7' },
+  messageId: 'derived',
+  reason: 'test',
+  isRetry: false,
+  ...overrides,
+});
+const redrive = repairFor('dead-letter', 'redrive')!;
+
+describe('redrive', () => {
+  it('publishes with the replay count one higher and the broker headers removed', async () => {
+    const { ports, published, settled } = makePorts(
+      makeLetter({ headers: { 'x-death': [], [REPLAY_COUNT_HEADER]: 1, trace: 'a' } }),
+    );
+    expect(await redrive(request(), ports)).toMatchObject({ status: 'done' });
+    expect(published).toEqual([
+      expect.objectContaining({ messageId: 'm-1', headers: { trace: 'a', [REPLAY_COUNT_HEADER]: 2 } }),
+    ]);
+    expect(settled).toEqual(['redriven']);
+  });
+
+  it('refuses a letter already replayed as often as the limit allows', async () => {
+    const { ports, published } = makePorts(makeLetter({ headers: { [REPLAY_COUNT_HEADER]: 3 } }));
+    expect(await redrive(request(), ports)).toMatchObject({
+      status: 'failed',
+      detail: expect.stringMatching(/limit is 3/),
+    });
+    expect(published).toEqual([]);
+  });
+
+  it('refuses a body that was stored truncated', async () => {
+    const { ports, published } = makePorts(makeLetter({ bodyTruncated: true }));
+    expect((await redrive(request(), ports)).status).toBe('failed');
+    expect(published).toEqual([]);
+  });
+
+  it('says in doubt, never done, when the confirm did not come; the letter stays stored', async () => {
+    const { ports, settled } = makePorts(makeLetter(), { status: 'in-doubt', detail: 'confirm timed out' });
+    expect((await redrive(request(), ports)).status).toBe('in-doubt');
+    expect(settled).toEqual([]);
+  });
+
+  it('calls an unroutable publish a failure', async () => {
+    const { ports } = makePorts(makeLetter(), { status: 'returned', detail: '312 NO_ROUTE' });
+    expect(await redrive(request(), ports)).toMatchObject({
+      status: 'failed',
+      detail: expect.stringMatching(/unroutable/),
+    });
+  });
+});
+
+describe('make-up-order', () => {
+  it('fails rather than invent an order from a snapshot that names another order', async () => {
+    const { ports } = makePorts(makeLetter());
+    const makeUp = repairFor('dispatch-without-order', 'make-up-order')!;
+    expect((await makeUp(request({ action: 'make-up-order', key: ORDER_ID }), ports)).status).toBe('failed');
+  });
+});
+
+describe('describeRepair', () => {
+  it("names the effect in the operator's words", () => {
+    expect(describeRepair('order-without-dispatch', 'redeliver', ORDER_ID, {})).toBe(
+      `Publish order.created for order ${ORDER_ID} again (a new message id) so the dispatch service assigns a courier`,
+    );
+  });
+});
