@@ -85,8 +85,9 @@ describe('broker checks under healthy demo traffic', () => {
     expect(await brokerFindings()).toEqual([]);
 
     // The checks really ran on this traffic: successive polls saw the watched queues' ack counters move.
+    // At least twice the stuck threshold (3 polls) of successful polls; fewer than one a second on a loaded broker.
     const polls = recon.broker.polls().filter((p): p is SuccessfulPoll => p.ok);
-    expect(polls.length).toBeGreaterThan(15);
+    expect(polls.length).toBeGreaterThanOrEqual(8);
     const acks = polls.map((p) => p.queues.find((q) => q.name === DISPATCH_QUEUE)?.counters.ack ?? 0);
     expect(Math.max(...acks)).toBeGreaterThan(busy.committed / 2);
     const replenishUnacked = polls.map((p) => p.queues.find((q) => q.name === REPLENISH_QUEUE)?.unacked ?? 0);
