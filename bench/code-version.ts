@@ -5,8 +5,8 @@ const ROOT = new URL('..', import.meta.url);
 const MEASURED = ['reconcilers', 'server'];
 
 /**
- * The commit the measured code is at, with the files that differ from it; the orchestrator takes it at the start and
- * at the end, because each contestant's child process loads the code afresh.
+ * The commit the measured code is at, with the files that differ from it; the orchestrator takes it just before it
+ * builds the code every contestant's child process runs.
  */
 export function codeVersion(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();

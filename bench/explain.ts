@@ -54,14 +54,14 @@ export async function explainAdapterQueries(sampleSize = 1_000): Promise<PlanSum
     };
     const cases: Array<[string, keyof typeof pools, () => Promise<Captured>]> = [
       [
-        'sweep: orders.pageOrderIds (a page of 5,000 from the middle)',
+        'sweep: orders.pageOrderIds (a page of 2,000 from the middle)',
         'orders',
-        adapter(() => orders.pageOrderIds(middle, 5_000)),
+        adapter(() => orders.pageOrderIds(middle, 2_000)),
       ],
       [
-        'sweep: dispatch.pageDispatchedOrderIds (a page of 5,000 from the middle)',
+        'sweep: dispatch.pageDispatchedOrderIds (a page of 2,000 from the middle)',
         'dispatch',
-        adapter(() => dispatch.pageDispatchedOrderIds(middle, 5_000)),
+        adapter(() => dispatch.pageDispatchedOrderIds(middle, 2_000)),
       ],
       [`judge: orders.findOrders (${ids.length} ids)`, 'orders', adapter(() => orders.findOrders(ids))],
       [

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS_FILE, writeSection } from './benchmarks-file.ts';
+import { buildContestants } from './child.ts';
 import { codeVersion } from './code-version.ts';
 import { benchPool } from './databases.ts';
 import { readExpected } from './expected.ts';
@@ -36,7 +37,10 @@ const touched = Number(values.touched);
 const isSmall = orders <= FULL_RUN_LIMIT;
 const log = (line: string) => console.log(`[bench] ${line}`);
 const startedAt = performance.now();
-const versionAtStart = codeVersion();
+// Every contestant runs this build (dist/), so edits to the tree after this point do not reach the measured code.
+const measuredVersion = codeVersion();
+log('building (npm run build)');
+buildContestants();
 
 let expected = await readExpected();
 let seedSeconds: number | null = null;
@@ -85,10 +89,7 @@ try {
     orphans: expected.orphans.length,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: `${machine}, ${os.loadavg()[0]!.toFixed(2)} at end`,
-    code:
-      codeVersion() === versionAtStart
-        ? versionAtStart
-        : `CHANGED during the run: ${versionAtStart} → ${codeVersion()}`,
+    code: measuredVersion,
     seedSeconds,
     rounds,
     sampleSize,

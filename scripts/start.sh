@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# `npm start`: services checked, then Recon (HTTP API, /metrics, reconcilers) on $PORT (default 8080).
+# `npm start`: services checked, then Recon (HTTP API, /metrics, reconcilers) on $PORT (default 8080), as compiled
+# JavaScript under plain node (built first when dist/ is missing or older than a source file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/services.sh
-exec npx tsx server/main.ts
+if [ ! -f dist/server/main.js ] ||
+  [ -n "$(find server reconcilers package-lock.json tsconfig.json tsconfig.build.json -newer dist/server/main.js -print -quit)" ]; then
+  bash scripts/build.sh
+fi
+exec node dist/server/main.js

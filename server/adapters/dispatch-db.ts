@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Cursor, DispatchPort, DispatchRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
 import { quoteIdent as q } from './postgres.ts';
+import { epochMs, toDate } from './sql-time.ts';
 
 /** The dispatch service's database through the configured mapping. snake_case stops here. */
 export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort {
@@ -12,12 +13,13 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
   const columns = (
     n: number,
   ) => `${q(d.id)}::text AS id, ${q(d.orderId)}::text AS order_id, ${q(d.messageId)}::text AS message_id,
-    ${q(d.status)}::text AS status, ${isLive.replace('$CANCELLED', `$${n}`)} AS is_live, ${q(d.createdAt)} AS created_at,
-    ${q(d.updatedAt)} AS updated_at, ${q(d.updatedAt)}::text AS position`;
+    ${q(d.status)}::text AS status, ${isLive.replace('$CANCELLED', `$${n}`)} AS is_live,
+    ${epochMs(q(d.createdAt))} AS created_at, ${epochMs(q(d.updatedAt))} AS updated_at, ${q(d.updatedAt)}::text AS position`;
   const cancelled = d.cancelledStatuses;
   // Walks the order_id index in order, so each page costs its own rows, not a sort of the table.
   const groupsQuery = (where: string) => `SELECT ${q(d.orderId)}::text AS order_id,
-      count(*) FILTER (WHERE ${isLive.replace('$CANCELLED', '$2')})::int AS live_count, min(${q(d.createdAt)}) AS created_at
+      count(*) FILTER (WHERE ${isLive.replace('$CANCELLED', '$2')})::int AS live_count,
+      ${epochMs(`min(${q(d.createdAt)})`)} AS created_at
       FROM ${table} t ${where} GROUP BY t.${q(d.orderId)} ORDER BY t.${q(d.orderId)} LIMIT $1`;
 
   const sql = {
@@ -52,7 +54,7 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
       return rows.map((r) => ({
         orderId: r.order_id as string,
         liveCount: r.live_count as number,
-        createdAt: r.created_at as Date,
+        createdAt: toDate(r.created_at),
       }));
     },
   };
@@ -66,7 +68,7 @@ function toDispatchRow(r: Record<string, unknown>): DispatchRow {
     messageId: r.message_id as string | null,
     status: r.status as string | null,
     isLive: r.is_live as boolean,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
   };
 }

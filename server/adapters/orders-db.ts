@@ -2,13 +2,14 @@ import type pg from 'pg';
 import type { Cursor, OrderRow, OrdersPort, OutboxRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
 import { quoteIdent as q } from './postgres.ts';
+import { epochMs, toDate } from './sql-time.ts';
 
 /** The order service's database through the configured mapping. snake_case stops here. */
 export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
   const o = mapping.orders;
   const x = mapping.outbox;
-  const orderColumns = `${q(o.id)}::text AS id, ${q(o.status)}::text AS status, ${q(o.createdAt)} AS created_at,
-    ${q(o.updatedAt)} AS updated_at, ${q(o.updatedAt)}::text AS position`;
+  const orderColumns = `${q(o.id)}::text AS id, ${q(o.status)}::text AS status, ${epochMs(q(o.createdAt))} AS created_at,
+    ${epochMs(q(o.updatedAt))} AS updated_at, ${q(o.updatedAt)}::text AS position`;
   const outboxColumns = `${q(x.id)}::text AS id, ${q(x.messageId)}::text AS message_id, ${q(x.aggregateId)}::text AS aggregate_id,
     ${q(x.eventType)}::text AS event_type, ${q(x.createdAt)} AS created_at, ${q(x.publishedAt)} AS published_at,
     ${q(x.confirmedAt)} AS confirmed_at, ${q(x.attempts)}::int AS attempts, ${q(x.lastError)}::text AS last_error`;
@@ -26,8 +27,9 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
       ORDER BY t.${q(x.createdAt)} LIMIT $2`,
     outboxByMessageIds: `SELECT ${outboxColumns} FROM ${outbox} t WHERE t.${q(x.messageId)} = ANY($1)`,
     // The id's own type orders the sweep (the driver infers $1's type from the column), so the index is used.
-    firstOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders} t ORDER BY t.${q(o.id)} LIMIT $1`,
-    nextOrderIds: `SELECT ${q(o.id)}::text AS id, ${q(o.createdAt)} AS created_at FROM ${orders} t
+    firstOrderIds: `SELECT ${q(o.id)}::text AS id, ${epochMs(q(o.createdAt))} AS created_at FROM ${orders} t
+      ORDER BY t.${q(o.id)} LIMIT $1`,
+    nextOrderIds: `SELECT ${q(o.id)}::text AS id, ${epochMs(q(o.createdAt))} AS created_at FROM ${orders} t
       WHERE ${q(o.id)} > $2 ORDER BY t.${q(o.id)} LIMIT $1`,
   };
 
@@ -58,7 +60,7 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
         afterId === null
           ? await pool.query(sql.firstOrderIds, [limit])
           : await pool.query(sql.nextOrderIds, [limit, afterId]);
-      return rows.map((r) => ({ id: r.id as string, createdAt: r.created_at as Date }));
+      return rows.map((r) => ({ id: r.id as string, createdAt: toDate(r.created_at) }));
     },
   };
 }
@@ -68,8 +70,8 @@ function toOrderRow(r: Record<string, unknown>): OrderRow {
     id: r.id as string,
     position: r.position as string,
     status: r.status as string | null,
-    createdAt: r.created_at as Date,
-    updatedAt: r.updated_at as Date,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
   };
 }
 

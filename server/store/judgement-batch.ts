@@ -1,6 +1,12 @@
 import { findingId, type Judgement } from '../../reconcilers/types.ts';
 
 /**
+ * How stale an open finding's lastSeenAt may get while it stays the same. Every cycle re-checks every open finding;
+ * rewriting each one's row just to move lastSeenAt was most of a quiet cycle's cost, so it moves once an interval.
+ */
+export const LAST_SEEN_REFRESH_MS = 60_000;
+
+/**
  * The parameters of sql/apply-judgements.sql for one call, column by column, or undefined when no judgement in it
  * changes anything. The last judgement of a finding wins, because one statement may change a row only once;
  * `unknown` changes nothing: a side that could not be read neither opens nor resolves.
@@ -16,12 +22,11 @@ export function toApplyJudgementsParams(judgements: readonly Judgement[], now: D
   }
   if (mismatches.length === 0 && okIds.length === 0) return undefined;
   return [
-    mismatches.map(([id]) => id),
-    mismatches.map(([, j]) => j.kind),
-    mismatches.map(([, j]) => j.key),
-    mismatches.map(([, j]) => j.severity),
-    mismatches.map(([, j]) => JSON.stringify(j.evidence ?? {})),
+    JSON.stringify(
+      mismatches.map(([id, j]) => ({ id, kind: j.kind, key: j.key, severity: j.severity, evidence: j.evidence ?? {} })),
+    ),
     okIds,
     now,
+    new Date(now.getTime() - LAST_SEEN_REFRESH_MS),
   ];
 }

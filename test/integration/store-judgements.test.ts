@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findingId, type Judgement } from '../../reconcilers/types.ts';
+import { LAST_SEEN_REFRESH_MS } from '../../server/store/judgement-batch.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
 import { at, makeJudgement as makeBaseJudgement } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
 const ID = findingId('order-without-dispatch', 'order-1');
+const LAST_SEEN_REFRESH_SECONDS = LAST_SEEN_REFRESH_MS / 1000;
 
 const makeJudgement = (overrides: Partial<Judgement> = {}): Judgement =>
   makeBaseJudgement({ evidence: { orderId: 'order-1', ageSeconds: 90 }, ...overrides });
@@ -25,6 +27,9 @@ describe('applying judgements to the PostgreSQL store', () => {
     await db.pool.query('TRUNCATE findings');
   });
 
+  /** The row's transaction id and physical place change with every rewrite of it. */
+  const rowVersion = async (id: string) =>
+    (await db.pool.query('SELECT xmin::text AS xmin, ctid::text AS ctid FROM findings WHERE id = $1', [id])).rows[0];
   const occurrences = async (id: string) =>
     (await db.pool.query<{ occurrences: number }>('SELECT occurrences FROM findings WHERE id = $1', [id])).rows[0]
       ?.occurrences;
@@ -48,6 +53,41 @@ describe('applying judgements to the PostgreSQL store', () => {
       actions: ['redeliver'],
     });
     expect(await occurrences(ID)).toBe(1);
+  });
+
+  it("leaves an unchanged open finding's row alone within the refresh interval", async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    const before = await rowVersion(ID);
+    expect(await store.applyJudgements([makeJudgement()], at(LAST_SEEN_REFRESH_SECONDS - 1))).toEqual({
+      opened: 0,
+      resolved: 0,
+    });
+
+    expect(await rowVersion(ID)).toEqual(before);
+    expect(await store.getFinding(ID)).toMatchObject({ state: 'open', firstSeenAt: at(0), lastSeenAt: at(0) });
+  });
+
+  it('refreshes lastSeenAt of an unchanged open finding once the refresh interval has passed', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    const later = at(LAST_SEEN_REFRESH_SECONDS + 1);
+    expect(await store.applyJudgements([makeJudgement()], later)).toEqual({ opened: 0, resolved: 0 });
+
+    expect(await store.getFinding(ID)).toMatchObject({ state: 'open', firstSeenAt: at(0), lastSeenAt: later });
+    expect(await occurrences(ID)).toBe(1);
+  });
+
+  it('writes changed evidence or severity at once, within the refresh interval', async () => {
+    await store.applyJudgements([makeJudgement()], at(0));
+    const before = await rowVersion(ID);
+    await store.applyJudgements([makeJudgement({ evidence: { orderId: 'order-1', ageSeconds: 95 } })], at(5));
+    expect(await rowVersion(ID)).not.toEqual(before);
+    expect(await store.getFinding(ID)).toMatchObject({ lastSeenAt: at(5), evidence: { ageSeconds: 95 } });
+
+    await store.applyJudgements(
+      [makeJudgement({ severity: 'critical', evidence: { orderId: 'order-1', ageSeconds: 95 } })],
+      at(6),
+    );
+    expect(await store.getFinding(ID)).toMatchObject({ severity: 'critical', lastSeenAt: at(6), firstSeenAt: at(0) });
   });
 
   it('resolves an open finding once when its verdict turns ok', async () => {
@@ -92,6 +132,25 @@ describe('applying judgements to the PostgreSQL store', () => {
       makeJudgement({ key: 'd', verdict: 'ok' }), // never opened
     ];
     expect(await store.applyJudgements(batch, at(10))).toEqual({ opened: 3, resolved: 0 });
+  });
+
+  it('counts openings and resolutions exactly when unchanged open findings are left alone', async () => {
+    const open = ['a', 'b', 'c', 'd'].map((key) => makeJudgement({ key }));
+    await store.applyJudgements(open, at(0));
+    await store.applyJudgements([makeJudgement({ key: 'b', verdict: 'ok' })], at(5));
+    const batch = [
+      makeJudgement({ key: 'a' }), // unchanged: left alone
+      makeJudgement({ key: 'b' }), // reopen
+      makeJudgement({ key: 'c', evidence: { orderId: 'c', ageSeconds: 1 } }), // changed: rewritten, not opened
+      makeJudgement({ key: 'd', verdict: 'ok' }), // resolve
+      makeJudgement({ key: 'e' }), // new
+    ];
+    expect(await store.applyJudgements(batch, at(10))).toEqual({ opened: 2, resolved: 1 });
+    const refreshed = [makeJudgement({ key: 'a' }), makeJudgement({ key: 'f' })];
+    expect(await store.applyJudgements(refreshed, at(LAST_SEEN_REFRESH_SECONDS + 1))).toEqual({
+      opened: 1,
+      resolved: 0,
+    });
   });
 
   it('lets the last judgement of a finding win when one call repeats it', async () => {

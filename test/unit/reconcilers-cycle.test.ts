@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { runIncrementalCycle } from '../../reconcilers/cycle.ts';
+import type { CycleStatePort, JudgeContext } from '../../reconcilers/judge.ts';
+import {
+  type DispatchPort,
+  type DispatchRow,
+  type FindingKind,
+  findingId,
+  type Judgement,
+  type OrderRow,
+  type OrdersPort,
+} from '../../reconcilers/types.ts';
+import { GRACE_MS, makeDispatch, makeOrder, NOW, secondsAgo } from '../support/builders.ts';
+
+const A = '0a000000-0000-4000-8000-000000000000';
+const B = '0b000000-0000-4000-8000-000000000000';
+const C = '0c000000-0000-4000-8000-000000000000';
+const LAST_CYCLE = secondsAgo(300);
+
+/** Rows changed after the last cycle carry a position the keyset pages compare as text. */
+const changed = <T extends { updatedAt: Date }>(row: T): T => ({
+  ...row,
+  updatedAt: secondsAgo(120),
+  position: secondsAgo(120).toISOString(),
+});
+
+describe('the incremental cycle', () => {
+  it('judges a changed order from the row it read, looking up only its dispatches', async () => {
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
+    await runIncrementalCycle(world.ctx);
+
+    expect(world.lookups.orders).toEqual([]);
+    expect(world.lookups.dispatches).toEqual([[A]]);
+  });
+
+  it('re-checks an open finding whose rows did not change, and resolves it when its order is gone', async () => {
+    const world = makeWorld({ orders: [], dispatches: [] });
+    world.open('order-without-dispatch', A);
+    const report = await runIncrementalCycle(world.ctx);
+
+    expect(world.lookups.orders).toEqual([[A]]);
+    expect(report.resolved).toBe(1);
+    expect(world.findings.get(findingId('order-without-dispatch', A))).toBe('resolved');
+  });
+
+  it('looks up an order with an open finding once when its row also changed', async () => {
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A })), makeOrder({ id: B })], dispatches: [] });
+    world.open('order-without-dispatch', A);
+    world.open('order-without-dispatch', B);
+    await runIncrementalCycle(world.ctx);
+
+    expect(world.lookups.dispatches.flat().sort()).toEqual([A, B]);
+    expect(world.lookups.orders).toEqual([[B]]);
+  });
+
+  it('sends the store no ok about a finding that is not open, but every mismatch and every resolving ok', async () => {
+    const world = makeWorld({
+      orders: [changed(makeOrder({ id: A })), changed(makeOrder({ id: B })), makeOrder({ id: C })],
+      dispatches: [makeDispatch({ orderId: A })],
+    });
+    world.open('order-without-dispatch', A);
+    await runIncrementalCycle(world.ctx);
+
+    const sent = world.applied.flat().map((j) => `${j.verdict} ${j.kind}:${j.key}`);
+    expect(sent.sort()).toEqual([`mismatch order-without-dispatch:${B}`, `ok order-without-dispatch:${A}`]);
+  });
+
+  it('stores the later lookup of an order last when both streams bring it at once', async () => {
+    // The order's dispatch commits between the two lookups; storing the first one slowly must not undo the second.
+    const dispatch = changed(makeDispatch({ orderId: A }));
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [] });
+    world.dispatchRows.push(dispatch);
+    let calls = 0;
+    world.ctx.dispatch.findDispatchesByOrderIds = async (ids) => {
+      calls += 1;
+      return calls === 1 ? [] : world.dispatchRows.filter((d) => ids.includes(d.orderId));
+    };
+    world.slowFirstApply();
+    const report = await runIncrementalCycle(world.ctx);
+
+    expect(report).toMatchObject({ opened: 1, resolved: 1 });
+    expect(world.findings.get(findingId('order-without-dispatch', A))).toBe('resolved');
+  });
+
+  it('moves both watermarks to the closed upper bound after reading both sides', async () => {
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
+    await runIncrementalCycle(world.ctx);
+
+    const until = new Date(NOW.getTime() - GRACE_MS);
+    expect(world.watermarks).toEqual(
+      new Map([
+        ['orders', until],
+        ['dispatches', until],
+      ]),
+    );
+  });
+});
+
+/** Both databases and Recon's store in memory, recording what the cycle asked of them. */
+function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
+  const orderRows = [...data.orders];
+  const dispatchRows = [...data.dispatches];
+  const lookups = { orders: [] as string[][], dispatches: [] as string[][] };
+  const findings = new Map<string, 'open' | 'resolved'>();
+  const applied: Judgement[][] = [];
+  const watermarks = new Map<string, Date>([
+    ['orders', LAST_CYCLE],
+    ['dispatches', LAST_CYCLE],
+  ]);
+  let applyDelayMs = 0;
+
+  const changedPage = <T extends { updatedAt: Date; position: string; id: string }>(
+    rows: T[],
+    after: { after: string; id: string | null },
+    until: Date,
+    limit: number,
+  ) =>
+    rows
+      .filter((r) => r.updatedAt > new Date(after.after) && r.updatedAt <= until)
+      .filter((r) => after.id === null || r.position > after.after || (r.position === after.after && r.id > after.id))
+      .sort((a, b) => a.position.localeCompare(b.position) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+
+  const orders: OrdersPort = {
+    pageChangedOrders: async (after, until, limit) => changedPage(orderRows, after, until, limit),
+    findOrders: async (ids) => {
+      lookups.orders.push([...ids]);
+      return orderRows.filter((o) => ids.includes(o.id));
+    },
+    listUnconfirmedOutbox: async () => [],
+    findOutboxByMessageIds: async () => [],
+    pageOrderIds: async () => [],
+  };
+  const dispatch: DispatchPort = {
+    pageChangedDispatches: async (after, until, limit) => changedPage(dispatchRows, after, until, limit),
+    findDispatchesByOrderIds: async (ids) => {
+      lookups.dispatches.push([...ids]);
+      return dispatchRows.filter((d) => ids.includes(d.orderId));
+    },
+    pageDispatchedOrderIds: async () => [],
+  };
+  const store: CycleStatePort = {
+    async applyJudgements(judgements) {
+      applied.push([...judgements]);
+      if (judgements.length > 0 && applyDelayMs > 0) {
+        const delayMs = applyDelayMs;
+        applyDelayMs = 0;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      let opened = 0;
+      let resolved = 0;
+      for (const j of judgements) {
+        const id = findingId(j.kind, j.key);
+        if (j.verdict === 'mismatch' && findings.get(id) !== 'open') opened += 1;
+        if (j.verdict === 'ok' && findings.get(id) === 'open') resolved += 1;
+        if (j.verdict === 'mismatch') findings.set(id, 'open');
+        if (j.verdict === 'ok' && findings.has(id)) findings.set(id, 'resolved');
+      }
+      return { opened, resolved };
+    },
+    async openFindingKeys(kind, afterKey, limit) {
+      return [...findings]
+        .filter(([id, state]) => state === 'open' && id.startsWith(`${kind}:`))
+        .map(([id]) => id.slice(kind.length + 1))
+        .filter((key) => afterKey === null || key > afterKey)
+        .sort()
+        .slice(0, limit);
+    },
+    getWatermark: async (stream) => watermarks.get(stream) ?? null,
+    async setWatermark(stream, at) {
+      watermarks.set(stream, at);
+    },
+  };
+  const ctx: JudgeContext = {
+    orders,
+    dispatch,
+    store,
+    now: NOW,
+    graceMs: GRACE_MS,
+    overlapMs: 0,
+    pageSize: 10,
+    reportSuccess: () => {},
+    reportFailure: (side, error) => {
+      throw new Error(`${side} failed: ${error.message}`);
+    },
+  };
+  return {
+    ctx,
+    lookups,
+    findings,
+    applied,
+    watermarks,
+    dispatchRows,
+    open: (kind: FindingKind, key: string) => void findings.set(findingId(kind, key), 'open'),
+    /** Makes the next store call that changes something take a while, as a slow statement would. */
+    slowFirstApply: () => {
+      applyDelayMs = 50;
+    },
+  };
+}
