@@ -18,6 +18,7 @@ interface Link {
   connection: ChannelModel;
   channel: ConfirmChannel;
   isOpen(): boolean;
+  awaitingConfirm: Set<() => void>;
   drained(): Promise<void>;
   holdUntilDrained(): void;
 }
@@ -36,7 +37,9 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
   /** Message ids the broker returned; the return comes before that message's confirm. */
   const returned = new Map<string, string>();
   let inFlight = 0;
-  const slotWaiters: Array<() => void> = [];
+  // A FIFO with a head index: Array.shift() copies the array, quadratic with 100k callers waiting.
+  let slotWaiters: Array<(() => void) | undefined> = [];
+  let waiterHead = 0;
 
   const open = () => {
     link ??= (async () => {
@@ -44,9 +47,12 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
       const channel = await connection.createConfirmChannel();
       let isOpen = true;
       let drained: Promise<void> = Promise.resolve();
+      /** Publishes awaiting their confirm: one close listener settles them all, not one listener each. */
+      const awaitingConfirm = new Set<() => void>();
       const lost = () => {
         isOpen = false;
         link = undefined;
+        for (const onLost of [...awaitingConfirm]) onLost();
       };
       connection.on('error', () => {});
       connection.on('close', lost);
@@ -62,6 +68,7 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
         connection,
         channel,
         isOpen: () => isOpen,
+        awaitingConfirm,
         drained: () => drained,
         // The socket's buffer is full: later publishes wait for 'drain' (or the close that ends the wait).
         holdUntilDrained() {
@@ -78,13 +85,29 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
     return link;
   };
 
+  // A released slot passes straight to the oldest waiter, so a newcomer cannot overtake it.
   const takeSlot = async () => {
-    while (inFlight >= window) await new Promise<void>((resolve) => slotWaiters.push(resolve));
-    inFlight += 1;
+    if (inFlight < window) {
+      inFlight += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => slotWaiters.push(resolve));
   };
   const releaseSlot = () => {
-    inFlight -= 1;
-    slotWaiters.shift()?.();
+    const next = slotWaiters[waiterHead];
+    if (!next) {
+      inFlight -= 1;
+      slotWaiters = [];
+      waiterHead = 0;
+      return;
+    }
+    slotWaiters[waiterHead] = undefined;
+    waiterHead += 1;
+    if (waiterHead > 1024 && waiterHead * 2 > slotWaiters.length) {
+      slotWaiters = slotWaiters.slice(waiterHead);
+      waiterHead = 0;
+    }
+    next();
   };
 
   async function publish(message: OutgoingMessage): Promise<PublishResult> {
@@ -104,19 +127,22 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
     }
   }
 
-  function publishOn({ channel, isOpen, holdUntilDrained }: Link, message: OutgoingMessage): Promise<PublishResult> {
+  function publishOn(
+    { channel, isOpen, awaitingConfirm, holdUntilDrained }: Link,
+    message: OutgoingMessage,
+  ): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve) => {
       let isSettled = false;
       const settle = (result: PublishResult) => {
         if (isSettled) return;
         isSettled = true;
         clearTimeout(timer);
-        channel.off('close', onClose);
+        awaitingConfirm.delete(onClose);
         resolve(result);
       };
       const timer = setTimeout(() => settle({ status: 'in-doubt', detail: 'confirm timed out' }), confirmTimeoutMs);
       const onClose = () => settle({ status: 'in-doubt', detail: 'connection lost before the confirm' });
-      channel.on('close', onClose);
+      awaitingConfirm.add(onClose);
       if (!isOpen()) return onClose();
       try {
         const hasRoom = channel.publish(
