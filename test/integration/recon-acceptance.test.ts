@@ -57,6 +57,16 @@ describe('detection against the ground-truth ledger', () => {
     // here is the incremental pass plus the full sweep (as with a short RECON_SWEEP_INTERVAL_SECONDS): when the
     // consumer lags past the grace period, an order is judged (and resolved) before its dispatch is deleted, and
     // only the sweep can see a deletion.
+    // A non-idempotent order's second dispatch comes with the redelivery after the simulated crash, which a loaded
+    // machine can delay past the other faults: the last fault is that second dispatch.
+    await waitFor('every non-idempotent order to be dispatched twice', async () => {
+      const orderIds = [...new Set((await demo.ledger('non-idempotent')).map((row) => row.order_id))];
+      const { rowCount } = await system.dispatchPool.query(
+        'SELECT order_id FROM dispatches WHERE order_id = ANY($1) GROUP BY order_id HAVING count(*) >= 2',
+        [orderIds],
+      );
+      return rowCount === orderIds.length;
+    });
     await sleep(GRACE_MS + 1_500);
     for (let cycle = 0; cycle < 2; cycle++) {
       await recon.scheduler.runCycle();
