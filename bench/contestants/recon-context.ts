@@ -42,8 +42,13 @@ export function createReconContext(env: Record<string, string> = {}) {
     context,
     stats: ports.stats as PortStats,
     storeStats,
-    /** Opens one connection per pool before the clock starts: a running Recon's pools are warm, as are the baselines'. */
-    warmUp: () => Promise.all(pools.map((p) => p.query('SELECT 1'))),
+    /**
+     * Fills every pool before the clock starts: a running Recon's pools are warm (a cycle every few seconds keeps their
+     * connections open), as are the baselines' single connections. The cycle reads both sides, re-checks and its
+     * store concurrently, so it uses several connections per pool, not one.
+     */
+    warmUp: () =>
+      Promise.all(pools.map((p) => Promise.all(Array.from({ length: p.options.max }, () => p.query('SELECT 1'))))),
     assertNoFailure() {
       if (failures.length > 0) throw new Error(`a source failed during the run: ${failures.join('; ')}`);
     },
