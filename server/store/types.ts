@@ -38,7 +38,10 @@ export interface HistoryPoint {
 
 /** Recon's own database: findings, source health, watermarks. Every replica reads it; only the leader writes. */
 export interface ReconStore {
-  /** Opens mismatches (or refreshes lastSeenAt/evidence of open ones), resolves `ok`s that are open, ignores `unknown`. */
+  /**
+   * Opens mismatches, resolves `ok`s that are open, ignores `unknown`. An open finding's row is rewritten only when its
+   * evidence or severity changed, or its lastSeenAt is over a minute old (so lastSeenAt may lag by up to a minute).
+   */
   applyJudgements(judgements: readonly Judgement[], now: Date): Promise<{ opened: number; resolved: number }>;
   /** Keys of open findings of one kind, in pages (the cycle re-checks each of them). */
   openFindingKeys(kind: FindingKind, afterKey: string | null, limit: number): Promise<string[]>;
