@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import type { DispatchRepairPort } from '../../reconcilers/repair-types.ts';
 import type { Mapping } from '../config.ts';
-import { isUuid } from './orders-repair-db.ts';
 import { quoteIdent as q } from './postgres.ts';
+import { isUuid } from './uuid.ts';
 
 const INVALID_TEXT_REPRESENTATION = '22P02';
 

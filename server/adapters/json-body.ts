@@ -1,10 +1,10 @@
+import { isUuid } from './uuid.ts';
+
 /**
  * Nesting deeper than this is not treated as JSON: V8's JSON.parse copes with any depth, but JSON.stringify
  * (every API response, every viewer) overflows the stack at a few thousand levels. No real message nests so deep.
  */
 export const MAX_JSON_DEPTH = 128;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface BodyFacts {
   /** At most `maxBytes` of the content. */
@@ -53,7 +53,7 @@ function orderIdOf(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   if (!Object.hasOwn(value, 'orderId')) return null;
   const orderId = (value as { orderId: unknown }).orderId;
-  return typeof orderId === 'string' && UUID.test(orderId) ? orderId.toLowerCase() : null;
+  return typeof orderId === 'string' && isUuid(orderId) ? orderId.toLowerCase() : null;
 }
 
 /** One pass over the text, brackets outside strings only; stops as soon as the limit is passed. */

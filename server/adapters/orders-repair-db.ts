@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { OrderRecord, OrdersRepairPort, OutboxRecord } from '../../reconcilers/repair-types.ts';
 import type { Mapping } from '../config.ts';
 import { quoteIdent as q } from './postgres.ts';
+import { isUuid } from './uuid.ts';
 
 /** What repairs read and write in the order database; every write is conditional, keyed by the business id. */
 export function createOrdersRepairDb(pool: Pool, mapping: Mapping): OrdersRepairPort {
@@ -58,9 +59,6 @@ export function createOrdersRepairDb(pool: Pool, mapping: Mapping): OrdersRepair
     },
   };
 }
-
-/** Keys come from findings, which come from these databases; a uuid column would reject anything else loudly. */
-export const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 
 const toOrder = (r: Record<string, unknown>): OrderRecord => ({
   id: String(r.id),

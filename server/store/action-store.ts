@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { ActionName } from '../../reconcilers/repair-types.ts';
+import { isUuid } from '../adapters/uuid.ts';
 import type { ActionRecord, ActionStatus, ActionStore, AuditEntry } from './action-types.ts';
 
 const MAX_PAGE_SIZE = 500;
@@ -93,8 +94,6 @@ export function createActionStore(pool: Pool): ActionStore {
 
 const pageSize = (limit: number) =>
   Number.isFinite(limit) ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit))) : MAX_PAGE_SIZE;
-
-export const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of `SELECT *` from the actions table
 const toAction = (r: any): ActionRecord => ({
