@@ -79,7 +79,6 @@ describe('bulk redrive while the broker restarts', () => {
     );
     const outcomes = bulk.items.map((i: { outcome: string }) => i.outcome);
     expect(outcomes).toHaveLength(LETTERS);
-    expect(new Set(outcomes).size).toBeGreaterThan(0);
     for (const item of bulk.items) {
       expect(['done', 'superseded', 'failed']).toContain(item.outcome);
       if (item.outcome === 'failed') expect(item.detail).toMatch(/\w/);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
+import { type DemoHarness, startDemo } from '../support/demo-harness.ts';
+import { countDispatches, placeOrderAndLoseItsDispatch } from '../support/dispatch-rows.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { ADMIN_AUTH, type ReconProcess, spawnRecon } from '../support/recon-process.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -17,19 +18,16 @@ describe('Recon killed in the middle of an action', () => {
   let recon: ReconProcess | undefined;
   let reconDb: pg.Pool;
 
-  const dispatchRows = async (orderId: string) =>
-    (await demo.system.dispatchPool.query('SELECT 1 FROM dispatches WHERE order_id = $1', [orderId])).rowCount;
+  const dispatchRows = (orderId: string) => countDispatches(demo, orderId);
 
   /** An order whose dispatch row was lost, and the open finding about it, seen by the running Recon. */
   async function lostDispatch(): Promise<string> {
-    const [orderId] = await placeOrders(demo, 1);
-    await waitFor('the dispatch', async () => (await dispatchRows(orderId!)) === 1);
-    await demo.system.dispatchPool.query('DELETE FROM dispatches WHERE order_id = $1', [orderId]);
+    const orderId = await placeOrderAndLoseItsDispatch(demo);
     await waitFor('the finding', async () => {
       const response = await fetch(`${recon!.url}/api/findings/order-without-dispatch:${orderId}`);
       return response.ok && ((await response.json()) as { state: string }).state === 'open';
     });
-    return orderId!;
+    return orderId;
   }
 
   async function redeliverUntilKilled(orderId: string) {

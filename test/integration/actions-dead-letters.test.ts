@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { act, getJson, waitForFindingState } from '../support/actions.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
+import { countDispatches } from '../support/dispatch-rows.ts';
 import { createIsolatedEnv, type IsolatedEnv, management } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { rejectQueued } from '../support/reject-queued.ts';
@@ -19,15 +20,7 @@ describe('repair actions on dead letters', () => {
   /** Order id → its dead letter's finding id. */
   const letters = new Map<string, string>();
 
-  const liveDispatches = async (orderId: string) =>
-    Number(
-      (
-        await producer.system.dispatchPool.query(
-          "SELECT count(*) AS n FROM dispatches WHERE order_id = $1 AND status <> 'cancelled'",
-          [orderId],
-        )
-      ).rows[0].n,
-    );
+  const liveDispatches = (orderId: string) => countDispatches(producer, orderId, { live: true });
 
   beforeAll(async () => {
     env = await createIsolatedEnv('actions_dead_letters');

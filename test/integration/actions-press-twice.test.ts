@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { type ActionReply, act, getJson, waitForFindingState } from '../support/actions.ts';
-import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
+import { type DemoHarness, startDemo } from '../support/demo-harness.ts';
+import { countDispatches, placeOrderAndLoseItsDispatch } from '../support/dispatch-rows.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { addUser } from '../support/users.ts';
-import { sleep, waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/wait-for.ts';
 
 // Reliability matrix R5 and R6: many clicks, two operators, replays. One action, one effect.
 describe('pressing an action twice', () => {
@@ -17,14 +18,11 @@ describe('pressing an action twice', () => {
 
   /** An order whose dispatch row was lost: an open order-without-dispatch finding. */
   const lostDispatch = async () => {
-    const [orderId] = await placeOrders(demo, 1);
-    await waitFor('the dispatch', async () => (await dispatchRows(orderId!)) === 1);
-    await demo.system.dispatchPool.query('DELETE FROM dispatches WHERE order_id = $1', [orderId]);
-    await waitForFindingState(recon, 'order-without-dispatch', orderId!, 'open');
-    return orderId!;
+    const orderId = await placeOrderAndLoseItsDispatch(demo);
+    await waitForFindingState(recon, 'order-without-dispatch', orderId, 'open');
+    return orderId;
   };
-  const dispatchRows = async (orderId: string) =>
-    (await demo.system.dispatchPool.query('SELECT 1 FROM dispatches WHERE order_id = $1', [orderId])).rowCount;
+  const dispatchRows = (orderId: string) => countDispatches(demo, orderId);
 
   beforeAll(async () => {
     env = await createIsolatedEnv('actions_twice');

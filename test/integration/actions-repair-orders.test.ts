@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { act, waitForFindingState } from '../support/actions.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
+import { countDispatches } from '../support/dispatch-rows.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { addUser } from '../support/users.ts';
@@ -15,13 +16,9 @@ describe('repair actions on order and dispatch findings', () => {
   let recon: Recon;
   let operator: string;
 
-  const count = async (sql: string, orderId: string) => {
-    const pool = sql.includes('dispatches') ? demo.system.dispatchPool : demo.system.ordersPool;
-    return Number((await pool.query<{ n: string }>(sql, [orderId])).rows[0]!.n);
-  };
-  const orders = (orderId: string) => count('SELECT count(*) AS n FROM orders WHERE id = $1', orderId);
-  const liveDispatches = (orderId: string) =>
-    count("SELECT count(*) AS n FROM dispatches WHERE order_id = $1 AND status <> 'cancelled'", orderId);
+  const orders = async (orderId: string) =>
+    (await demo.system.ordersPool.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount;
+  const liveDispatches = (orderId: string) => countDispatches(demo, orderId, { live: true });
 
   beforeAll(async () => {
     env = await createIsolatedEnv('actions_orders');
