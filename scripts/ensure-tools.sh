@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the tools the Grafana/alerting tests need are installed: `promtool` (checks and unit-tests the alert
-# rules) and the `prometheus` server (the integration test starts its own on a free port). Both come from the
-# Debian package `prometheus`. Idempotent: when both are on PATH it does nothing and takes milliseconds.
+# Makes sure the tools the tests need are installed: `promtool` (checks and unit-tests the alert rules) and the
+# `prometheus` server (the integration test starts its own on a free port), both from the Debian package
+# `prometheus`; and Chromium for the browser tests (Debian package `chromium`, at /usr/bin/chromium). Idempotent:
+# when all are there it does nothing and takes milliseconds.
 #
 #   scripts/ensure-tools.sh    install what is missing (root on Debian), otherwise say exactly what to install
 #
@@ -11,20 +12,26 @@ set -euo pipefail
 
 log() { printf 'tools: %s\n' "$*" >&2; }
 
-have_tools() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
+have_prometheus() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
+have_chromium() { [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; }
+have_tools() { have_prometheus && have_chromium; }
 
 have_tools && exit 0
+packages=()
+have_prometheus || packages+=(prometheus)
+have_chromium || packages+=(chromium)
 
 howto() {
   log "$1"
-  log "the Grafana and alert-rule tests need promtool and prometheus (Debian/Ubuntu package 'prometheus'). Install with:"
-  log "  apt-get update && apt-get install -y --no-install-recommends prometheus"
-  log "elsewhere: download the release tarball from https://prometheus.io/download/ and put promtool and prometheus on PATH."
+  log "the Grafana and alert-rule tests need promtool and prometheus (Debian/Ubuntu package 'prometheus'); the browser"
+  log "tests need Chromium at /usr/bin/chromium (package 'chromium', or set CHROMIUM_PATH). Install with:"
+  log "  apt-get update && apt-get install -y --no-install-recommends ${packages[*]}"
+  log "elsewhere: Prometheus from https://prometheus.io/download/ on PATH; any Chromium, with CHROMIUM_PATH."
   exit 1
 }
 
-[[ $(id -u) == 0 ]] || howto "promtool or prometheus is missing and installing needs root."
-command -v apt-get >/dev/null 2>&1 && [[ -f /etc/debian_version ]] || howto "promtool or prometheus is missing and this is not a Debian-based machine."
+[[ $(id -u) == 0 ]] || howto "${packages[*]} missing and installing needs root."
+command -v apt-get >/dev/null 2>&1 && [[ -f /etc/debian_version ]] || howto "${packages[*]} missing and this is not a Debian-based machine."
 
 # policy-rc.d exit 101 = "do not start services" for invoke-rc.d/deb-systemd-invoke during the install. Only add one
 # when the machine has none (containers usually ship one), and remove only the one added here.
@@ -38,12 +45,12 @@ fi
 cleanup() { if [[ $added_policy == 1 ]]; then rm -f "$policy"; fi; }
 trap cleanup EXIT
 
-log "installing the Debian package prometheus (promtool + server)"
+log "installing the Debian packages: ${packages[*]}"
 out="$(mktemp "${TMPDIR:-/tmp}/recon-tools.XXXXXX")"
-if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; } >"$out" 2>&1; then
+if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"; } >"$out" 2>&1; then
   tail -n 15 "$out" | sed 's/^/tools:   | /' >&2
   rm -f "$out"
-  howto "apt-get install prometheus failed (output above)."
+  howto "apt-get install ${packages[*]} failed (output above)."
 fi
 rm -f "$out"
 
@@ -58,5 +65,5 @@ for pid in $(pgrep -u prometheus -x prometheus || true); do
   kill "$pid" 2>/dev/null || true
 done
 
-have_tools || howto "the prometheus package is installed but promtool or prometheus is still not on PATH."
-log "ready ($(promtool --version 2>&1 | head -n 1))"
+have_tools || howto "the packages are installed but promtool, prometheus or chromium is still missing."
+log "ready ($(promtool --version 2>&1 | head -n 1); $(${CHROMIUM_PATH:-/usr/bin/chromium} --version 2>/dev/null | head -n 1))"

@@ -116,6 +116,18 @@ export interface ReconConfig {
   };
   /** The first admin, created or updated at start. */
   admin?: { name: string; password: string };
+  web: {
+    /** A browser session ends this long after sign-in. */
+    sessionTtlMs: number;
+    /** `auto`: the cookie is Secure when the request came over HTTPS. */
+    secureCookies: boolean | 'auto';
+    /** Repair actions (single or bulk requests) per user per minute. */
+    actionsPerMinute: number;
+    /** When set, /metrics wants `Authorization: Bearer <token>`. */
+    metricsToken?: string;
+    /** The UI build to serve; unset: ui/dist next to the code. */
+    uiDir?: string;
+  };
 }
 
 const DEFAULTS = {
@@ -146,6 +158,9 @@ const DEFAULTS = {
   RECON_ACTION_MAX_ATTEMPTS: '5',
   RECON_REDRIVE_MAX_REPLAYS: '3',
   RECON_BULK_OPERATOR_MAX: '100',
+  RECON_SESSION_HOURS: '8',
+  RECON_SECURE_COOKIES: 'auto',
+  RECON_ACTIONS_PER_MINUTE: '60',
 } as const;
 
 const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
@@ -203,6 +218,12 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     throw new ConfigError('RECON_ADMIN_USER and RECON_ADMIN_PASSWORD go together: set both or neither');
   if (adminPassword !== undefined && adminPassword.length < 12)
     throw new ConfigError('RECON_ADMIN_PASSWORD must be at least 12 characters');
+  const secureCookies = get('RECON_SECURE_COOKIES').toLowerCase();
+  if (!['auto', 'true', 'false'].includes(secureCookies))
+    throw new ConfigError(`RECON_SECURE_COOKIES must be auto, true or false, got "${get('RECON_SECURE_COOKIES')}"`);
+  const metricsToken = env.RECON_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
+    throw new ConfigError('RECON_METRICS_TOKEN must be at least 16 printable characters without spaces');
   const leaseSeconds = numberOf('RECON_ACTION_LEASE_SECONDS', 1);
   if (leaseSeconds <= numberOf('RECON_ACTION_CONFIRM_TIMEOUT_SECONDS', 0.1))
     throw new ConfigError('RECON_ACTION_LEASE_SECONDS must exceed RECON_ACTION_CONFIRM_TIMEOUT_SECONDS');
@@ -239,5 +260,12 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
       faultPoint: faultPoint as ReconConfig['actions']['faultPoint'],
     },
     admin: adminName && adminPassword ? { name: adminName, password: adminPassword } : undefined,
+    web: {
+      sessionTtlMs: numberOf('RECON_SESSION_HOURS', 0.01) * 3_600_000,
+      secureCookies: secureCookies === 'auto' ? 'auto' : secureCookies === 'true',
+      actionsPerMinute: numberOf('RECON_ACTIONS_PER_MINUTE', 1),
+      metricsToken,
+      uiDir: env.RECON_UI_DIR || undefined,
+    },
   };
 }

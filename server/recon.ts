@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createActionService } from './actions/action-service.ts';
@@ -18,6 +20,7 @@ import { createDeadLetterCustody, toDeadLetterMetrics } from './dead-letter-cust
 import { createApp } from './http/app.ts';
 import type { AuthEnv } from './http/auth.ts';
 import { serve } from './http/serve.ts';
+import { createLatencyHistory } from './metrics/latency-history.ts';
 import { createMetrics, type ReconMetrics } from './metrics/registry.ts';
 import { createMetricsState, type MetricsState, setOpenSummary } from './metrics/state.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
@@ -28,6 +31,7 @@ import { createDeadLetterStore } from './store/dead-letter-store.ts';
 import { createLeaderElection } from './store/leader-election.ts';
 import { migrateStore } from './store/migrate.ts';
 import { createPgStore } from './store/pg-store.ts';
+import { createSessionStore } from './store/session-store.ts';
 import type { ReconStore } from './store/types.ts';
 import { createUserStore } from './store/user-store.ts';
 
@@ -66,6 +70,7 @@ export async function startRecon(
   const health = createSourceHealthTracker(['orders', 'dispatch', 'rabbitmq', 'recon']);
   const metricsState = createMetricsState();
   const metrics = createMetrics(metricsState);
+  const latency = createLatencyHistory();
 
   const leader = createLeaderElection({
     connectionString: config.reconDatabaseUrl,
@@ -102,7 +107,10 @@ export async function startRecon(
       if (report.fresh.orders)
         metricsState.outboxOldestPendingAt = age === null ? null : new Date(report.startedAt.getTime() - age * 1000);
     },
-    observeOrderToDispatch: (seconds) => metrics.orderToDispatch.observe(seconds),
+    observeOrderToDispatch: (seconds) => {
+      metrics.orderToDispatch.observe(seconds);
+      latency.observe(seconds, new Date());
+    },
   });
 
   const managementApi = createManagementApi({
@@ -180,6 +188,13 @@ export async function startRecon(
   };
   await refresh();
   const refresher = setInterval(() => void refresh(), Math.max(1_000, config.pollIntervalMs));
+  const sessions = createSessionStore(reconPool);
+  const sessionPurger = setInterval(
+    () => void sessions.purgeExpired().catch((err) => log.warn({ err: err.message }, 'purging sessions failed')),
+    3_600_000,
+  );
+  sessionPurger.unref();
+  const shutdown = new AbortController();
 
   const app = createApp({
     store,
@@ -190,6 +205,13 @@ export async function startRecon(
     deadLetters,
     broker,
     users,
+    sessions: { store: sessions, ttlMs: config.web.sessionTtlMs, secureCookies: config.web.secureCookies },
+    actionsPerMinute: config.web.actionsPerMinute,
+    metricsToken: config.web.metricsToken,
+    isReadOnly: config.isReadOnly,
+    uiDir: config.web.uiDir ?? defaultUiDir(),
+    latency,
+    events: { intervalMs: Math.min(5_000, Math.max(1_000, config.pollIntervalMs)), shutdown: shutdown.signal },
     actions: {
       service: actionService,
       store: actionStore,
@@ -210,6 +232,8 @@ export async function startRecon(
     isLeader: () => leader.isLeader(),
     async stop() {
       clearInterval(refresher);
+      clearInterval(sessionPurger);
+      shutdown.abort();
       await close();
       // Custody first: no delivery may be in the middle of its commit when the pool closes.
       await deadLetterConsumer.stop();
@@ -223,4 +247,12 @@ export async function startRecon(
       await Promise.all([reconPool.end(), ordersPool.end(), dispatchPool.end()]);
     },
   };
+}
+
+/** ui/dist beside the sources (tsx) or beside dist/ (the compiled build): the first that holds a build. */
+function defaultUiDir(): string | undefined {
+  const candidates = ['../ui/dist', '../../ui/dist'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(`${dir}/index.html`)) ?? candidates[0];
 }

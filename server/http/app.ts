@@ -5,24 +5,33 @@ import type { Registry } from 'prom-client';
 import type { ActionService } from '../actions/action-service.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BrokerView } from '../broker-poller.ts';
+import type { LatencyHistory } from '../metrics/latency-history.ts';
 import type { ActionStore } from '../store/action-types.ts';
 import type { BulkStore } from '../store/bulk-store.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
+import type { SessionStore } from '../store/session-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { UserStore } from '../store/user-store.ts';
+import { assertEveryRouteListed, installAccessGuards } from './access.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { actionsRoutes } from './routes-actions.ts';
 import { bulkActionsRoutes } from './routes-bulk-actions.ts';
 import { deadLettersRoutes } from './routes-dead-letters.ts';
+import { eventsRoutes } from './routes-events.ts';
 import { findingsRoutes } from './routes-findings.ts';
 import { healthRoutes } from './routes-health.ts';
 import { ordersRoutes } from './routes-orders.ts';
 import { overviewRoutes } from './routes-overview.ts';
+import { sessionRoutes } from './routes-session.ts';
+import { uiRoutes } from './routes-ui.ts';
+import { usersRoutes } from './routes-users.ts';
 import type { TimelinePort } from './timeline.ts';
 
-/** The one method the app logs through; a pino logger and `console` both fit. */
+/** The methods the app logs through; a pino logger and `console` both fit. */
 export interface ErrorLogger {
   error(context: object, message: string): void;
+  info?(context: object, message: string): void;
 }
 
 export interface AppDeps {
@@ -41,6 +50,19 @@ export interface AppDeps {
   broker?: BrokerView;
   /** Users who may sign in; without it nobody is signed in and every role-checked route answers 401. */
   users?: UserStore;
+  /** Browser sessions (cookie + CSRF token); without them only HTTP Basic signs in. */
+  sessions?: { store: SessionStore; ttlMs: number; secureCookies: boolean | 'auto' };
+  /** Repair actions per user per minute (POST of an action or a bulk); default 60. */
+  actionsPerMinute?: number;
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  isReadOnly?: boolean;
+  /** The web UI's build directory; without it `/` says how to build the UI. */
+  uiDir?: string;
+  /** Order → dispatch latency per minute for the overview. */
+  latency?: LatencyHistory;
+  /** Live events: how often, and the signal that ends open streams at shutdown. */
+  events?: { intervalMs: number; shutdown: AbortSignal };
   /** Repair actions; without them the action routes answer 404. */
   actions?: {
     service: ActionService;
@@ -76,14 +98,26 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     c.header('Cache-Control', 'no-store');
   });
 
-  if (deps.users) app.use('/api/*', authenticate(deps.users));
+  if (deps.users) app.use('/api/*', authenticate(deps.users, deps.sessions?.store));
   else
     app.use('/api/*', async (c, next) => {
       c.set('user', null);
+      c.set('csrfToken', null);
       await next();
     });
+  // Roles, write guards and rate limits from the one route table, before any handler.
+  installAccessGuards(app, {
+    actionLimiter: createRateLimiter({ perMinute: deps.actionsPerMinute ?? 60 }),
+    metricsToken: deps.metricsToken,
+  });
 
+  app.route('/', uiRoutes(deps.uiDir));
   app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
+  if (deps.users && deps.sessions) {
+    const { store: sessions, ttlMs, secureCookies } = deps.sessions;
+    app.route('/', sessionRoutes({ users: deps.users, sessions, ttlMs, secureCookies, isReadOnly: !!deps.isReadOnly }));
+  }
+  if (deps.users) app.route('/', usersRoutes(deps.users, logger));
   app.route('/', findingsRoutes(deps.store));
   app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
   if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
@@ -92,7 +126,15 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     app.route('/', actionsRoutes(service, store));
     app.route('/', bulkActionsRoutes({ bulk, bulks, findings: deps.store, operatorMaxItems: operatorMaxBulkItems }));
   }
-  app.route('/', overviewRoutes(deps.store, deps.now ?? (() => new Date()), deps.broker));
+  const overviewDeps = {
+    store: deps.store,
+    now: deps.now ?? (() => new Date()),
+    broker: deps.broker,
+    latency: deps.latency,
+  };
+  app.route('/', overviewRoutes(overviewDeps));
+  if (deps.events) app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events }));
+  assertEveryRouteListed(app);
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {

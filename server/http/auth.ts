@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { verifyPassword } from '../auth/passwords.ts';
+import type { SessionStore } from '../store/session-store.ts';
 import { ROLES, type Role, type UserStore } from '../store/user-store.ts';
 
 export interface SignedInUser {
@@ -9,43 +11,65 @@ export interface SignedInUser {
   role: Role;
 }
 
-export type AuthEnv = { Variables: { user: SignedInUser | null } };
+/**
+ * `user`: who is asking, or null. `csrfToken`: the session's token when the request came with the session cookie
+ * (the browser), null otherwise: only a cookie is sent by the browser on its own, so only a cookie needs one.
+ */
+export type AuthEnv = { Variables: { user: SignedInUser | null; csrfToken: string | null } };
+
+export const SESSION_COOKIE = 'recon_session';
 
 /** A verified name+password pair is trusted this long, so a script's every request does not cost a scrypt. */
 const VERIFIED_TTL_MS = 60_000;
 const MAX_CACHED = 1_000;
 
 /**
- * Reads HTTP Basic credentials (for scripts; the browser session comes with the UI) and sets `user`, or null when
- * there are none. Wrong credentials are a 401 at once, never an anonymous request.
+ * Sets `user` from HTTP Basic credentials (scripts) or else the session cookie (the browser), or null when there are
+ * neither. Wrong Basic credentials are a 401 at once, never an anonymous request; an expired cookie is anonymous.
  */
-export function authenticate(users: UserStore): MiddlewareHandler<AuthEnv> {
-  // Concurrent requests with the same credentials share one verification (a promise), not one scrypt each.
-  const verified = new Map<string, { user: Promise<SignedInUser | null>; until: number }>();
+export function authenticate(users: UserStore, sessions?: SessionStore): MiddlewareHandler<AuthEnv> {
+  const checkPassword = passwordChecker(users);
   return async (c, next) => {
+    c.set('user', null);
+    c.set('csrfToken', null);
     const header = c.req.header('authorization');
-    if (!header) {
-      c.set('user', null);
+    if (header) {
+      const credentials = parseBasic(header);
+      if (!credentials) throw unauthorized(c, 'malformed Authorization header: expected Basic');
+      const user = await checkPassword(credentials);
+      if (!user) throw unauthorized(c, 'wrong user name or password');
+      c.set('user', user);
       return next();
     }
-    const credentials = parseBasic(header);
-    if (!credentials) throw unauthorized('malformed Authorization header: expected Basic');
+    const token = sessions && getCookie(c, SESSION_COOKIE);
+    const session = token ? await sessions.find(token) : undefined;
+    if (session) {
+      c.set('user', session.user);
+      c.set('csrfToken', session.csrfToken);
+    }
+    return next();
+  };
+}
+
+/**
+ * Verifies a name and password against the user store. Concurrent checks of the same pair share one scrypt (a
+ * promise); a verified pair is remembered for a minute; a failure is not remembered, so the next try checks again.
+ */
+export function passwordChecker(users: UserStore) {
+  const verified = new Map<string, { user: Promise<SignedInUser | null>; until: number }>();
+  return async (credentials: { name: string; password: string }): Promise<SignedInUser | null> => {
     const cacheKey = createHash('sha256').update(`${credentials.name}\0${credentials.password}`).digest('hex');
     let entry = verified.get(cacheKey);
     if (!entry || entry.until <= Date.now()) {
       if (verified.size >= MAX_CACHED) verified.clear();
       entry = { user: verify(users, credentials), until: Date.now() + VERIFIED_TTL_MS };
       verified.set(cacheKey, entry);
-      // A failure (wrong password, database down) is not remembered: the next request checks again.
       entry.user.then(
         (user) => user === null && verified.delete(cacheKey),
         () => verified.delete(cacheKey),
       );
     }
-    const user = await entry.user;
-    if (!user) throw unauthorized('wrong user name or password');
-    c.set('user', user);
-    return next();
+    return entry.user;
   };
 }
 
@@ -53,7 +77,7 @@ export function authenticate(users: UserStore): MiddlewareHandler<AuthEnv> {
 export function requireRole(minimum: Role): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const user = c.get('user');
-    if (!user) throw unauthorized('sign in required');
+    if (!user) throw unauthorized(c, 'sign in required');
     if (ROLES.indexOf(user.role) < ROLES.indexOf(minimum))
       throw new HTTPException(403, {
         res: jsonError(403, `the ${minimum} role is required; ${user.name} is ${user.role}`),
@@ -64,7 +88,7 @@ export function requireRole(minimum: Role): MiddlewareHandler<AuthEnv> {
 
 export const currentUser = (c: Context<AuthEnv>): SignedInUser => {
   const user = c.get('user');
-  if (!user) throw unauthorized('sign in required');
+  if (!user) throw unauthorized(c, 'sign in required');
   return user;
 };
 
@@ -82,13 +106,22 @@ function parseBasic(header: string): { name: string; password: string } | null {
   return colon > 0 ? { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
 }
 
-const unauthorized = (message: string) =>
+/**
+ * A script gets the Basic challenge. A page's fetch (the browser sends Sec-Fetch-Mode) gets a scheme the browser does
+ * not know: a Basic challenge would pop the browser's own dialog over the UI's sign-in, and the browser would then
+ * send those cached credentials on its own with every request, the very thing the CSRF token guards cookies against.
+ */
+export const unauthorized = (c: Context, message: string) =>
   new HTTPException(401, {
-    res: new Response(JSON.stringify({ error: message }), {
-      status: 401,
-      headers: { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Recon", charset="UTF-8"' },
+    res: jsonError(401, message, {
+      'www-authenticate': c.req.header('sec-fetch-mode')
+        ? 'Session realm="Recon"'
+        : 'Basic realm="Recon", charset="UTF-8"',
     }),
   });
 
-const jsonError = (status: number, message: string) =>
-  new Response(JSON.stringify({ error: message }), { status, headers: { 'content-type': 'application/json' } });
+export const jsonError = (status: number, message: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ error: message }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });

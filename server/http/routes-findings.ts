@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { describeRepair } from '../../reconcilers/repairs.ts';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
@@ -42,7 +43,12 @@ export function findingsRoutes(store: ReconStore): Hono {
     const id = parseOrThrow(z.object({ id: findingId }), c.req.param(), 'path parameter').id;
     const finding = await store.getFinding(id);
     if (!finding) throw new HTTPException(404, { message: `no finding ${id}` });
-    return c.json(finding);
+    // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
+    const actionDetails = finding.actions.map((action) => ({
+      action,
+      description: describeRepair(finding.kind, action, finding.key, finding.evidence),
+    }));
+    return c.json({ ...finding, actionDetails });
   });
 
   return app;

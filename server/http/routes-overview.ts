@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import type { BrokerView } from '../broker-poller.ts';
+import type { LatencyHistory } from '../metrics/latency-history.ts';
 import { ageSeconds } from '../metrics/state.ts';
 import type { ReconStore } from '../store/types.ts';
 import { toQueueHistory, toQueuesNow } from './broker-overview.ts';
@@ -14,16 +15,22 @@ export function bucketSecondsFor(minutes: number): number {
   return minutes <= 120 ? 60 : Math.ceil(minutes / 120) * 60;
 }
 
-export function overviewRoutes(store: ReconStore, now: () => Date, broker?: BrokerView): Hono {
-  const app = new Hono();
+export interface OverviewDeps {
+  store: ReconStore;
+  now: () => Date;
+  broker?: BrokerView;
+  latency?: LatencyHistory;
+}
 
-  app.get('/api/overview', async (c) => {
-    const { minutes } = parseOrThrow(overviewQuery, withoutEmpty(c.req.query()), 'query parameter');
+/** The overview as JSON: for GET /api/overview and for every live event (server/http/routes-events.ts). */
+export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
+  return async (minutes: number) => {
     const at = now();
+    const from = new Date(at.getTime() - minutes * 60_000);
     const bucketSeconds = bucketSecondsFor(minutes);
     const [summary, history, sources] = await Promise.all([
       store.openSummary(),
-      store.history(new Date(at.getTime() - minutes * 60_000), bucketSeconds),
+      store.history(from, bucketSeconds),
       store.listSourceHealth(),
     ]);
     // Every kind, in contract order, so the UI's cards do not jump around as kinds come and go.
@@ -34,10 +41,22 @@ export function overviewRoutes(store: ReconStore, now: () => Date, broker?: Brok
     // The watched queues come from the broker poller's memory: a page view never polls the broker.
     const queues = broker ? toQueuesNow(broker, at) : [];
     const queueHistory = broker ? toQueueHistory(broker) : [];
-    return c.json({ at, minutes, bucketSeconds, findings, history, sources, queues, queueHistory });
+    // Latency is observed by the replica that runs the cycles (the leader); another replica shows none.
+    const latencyPoints = latency ? latency.since(from) : [];
+    return { at, minutes, bucketSeconds, findings, history, sources, queues, queueHistory, latency: latencyPoints };
+  };
+}
+
+export function overviewRoutes(deps: OverviewDeps): Hono {
+  const app = new Hono();
+  const overview = overviewBuilder(deps);
+
+  app.get('/api/overview', async (c) => {
+    const { minutes } = parseOrThrow(overviewQuery, withoutEmpty(c.req.query()), 'query parameter');
+    return c.json(await overview(minutes));
   });
 
-  app.get('/api/sources', async (c) => c.json({ sources: await store.listSourceHealth() }));
+  app.get('/api/sources', async (c) => c.json({ sources: await deps.store.listSourceHealth() }));
 
   return app;
 }

@@ -1,25 +1,40 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { AuthEnv } from './auth.ts';
+
+export const CSRF_HEADER = 'x-csrf-token';
 
 /**
  * Every state-changing route: JSON only (hono's csrf() checks form content types only, and a cross-site form can
- * post text/plain), and no foreign Origin. A JSON body from another site needs a CORS preflight Recon never grants.
+ * post text/plain), no foreign Origin, and, when the browser's session cookie signs the request, the session's CSRF
+ * token in a header. A JSON body from another site needs a CORS preflight Recon never grants; the token also covers
+ * a same-site attacker (a sibling subdomain) that the Origin check lets through.
  */
-export const guardWrites: MiddlewareHandler = async (c, next) => {
-  const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType))
-    throw new HTTPException(415, {
-      res: Response.json({ error: 'Content-Type must be application/json' }, { status: 415 }),
-    });
-  const origin = c.req.header('origin');
-  if (origin !== undefined && !isSameOrigin(origin, c.req.url, c.req.header('host')))
-    throw new HTTPException(403, {
-      res: Response.json({ error: `cross-origin request from ${origin} refused` }, { status: 403 }),
-    });
-  if (c.req.header('sec-fetch-site') === 'cross-site')
-    throw new HTTPException(403, { res: Response.json({ error: 'cross-site request refused' }, { status: 403 }) });
-  return next();
-};
+export function guardWrites({ csrf }: { csrf: boolean }): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const contentType = c.req.header('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) throw refused(415, 'Content-Type must be application/json');
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !isSameOrigin(origin, c.req.url, c.req.header('host')))
+      throw refused(403, `cross-origin request from ${origin} refused`);
+    if (c.req.header('sec-fetch-site') === 'cross-site') throw refused(403, 'cross-site request refused');
+    const expected = c.get('csrfToken');
+    if (csrf && expected !== null && !tokensEqual(c.req.header(CSRF_HEADER), expected))
+      throw refused(403, `missing or wrong ${CSRF_HEADER} header: reload the page`);
+    return next();
+  };
+}
+
+const refused = (status: 403 | 415, error: string) =>
+  new HTTPException(status, { res: Response.json({ error }, { status }) });
+
+function tokensEqual(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 function isSameOrigin(origin: string, requestUrl: string, host: string | undefined): boolean {
   try {

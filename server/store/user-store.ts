@@ -13,7 +13,13 @@ export interface UserStore {
   /** Creates the user, or sets the password and role of an existing one. */
   upsertUser(user: StoredUser): Promise<void>;
   getUser(name: string): Promise<StoredUser | undefined>;
+  /** Every user, by name, without their password hashes. */
+  listUsers(): Promise<Array<{ name: string; role: Role }>>;
 }
+
+/** What a user name may be: it appears in the audit log and the UI, so nothing that needs escaping to read. */
+export const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+export const MIN_PASSWORD_LENGTH = 12;
 
 const UPSERT = `INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)
   ON CONFLICT (name) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, updated_at = now()`;
@@ -28,6 +34,9 @@ export function createUserStore(pool: Pool): UserStore {
       const { rows } = await pool.query<{ name: string; role: Role; password_hash: string }>(GET, [name]);
       const row = rows[0];
       return row && { name: row.name, role: row.role, passwordHash: row.password_hash };
+    },
+    async listUsers() {
+      return (await pool.query<{ name: string; role: Role }>('SELECT name, role FROM users ORDER BY name')).rows;
     },
   };
 }

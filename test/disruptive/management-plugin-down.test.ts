@@ -1,6 +1,7 @@
 import amqp, { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { disableManagementPlugin, enableManagementPlugins } from '../support/management-plugin.ts';
 import { metricValue } from '../support/metrics.ts';
@@ -53,12 +54,12 @@ describe('the management plugin disabled mid-run', () => {
       await sleep(8_000);
       expect(await openKeys(recon, 'unacked-stuck')).toEqual([QUEUE]);
       expect(await openKeys(recon, 'unconfirmed-publishes')).toEqual([]);
-      const overview = (await (await recon.app.request('/api/overview')).json()) as {
+      const overview = (await (await readApi(recon, '/api/overview')).json()) as {
         queues: Array<{ name: string; isStale: boolean; unacked?: number }>;
       };
       expect(overview.queues).toEqual([expect.objectContaining({ name: QUEUE, isStale: true, unacked: HELD })]);
       expect(await metricValue(recon, `recon_queue_messages{queue="${QUEUE}",state="unacked"}`)).toBeUndefined();
-      const { sources } = (await (await recon.app.request('/api/sources')).json()) as {
+      const { sources } = (await (await readApi(recon, '/api/sources')).json()) as {
         sources: Array<{ source: string; up: boolean; lastError: string | null }>;
       };
       const rabbitmq = sources.find((s) => s.source === 'rabbitmq');

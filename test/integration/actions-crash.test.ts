@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoHarness, startDemo } from '../support/demo-harness.ts';
 import { countDispatches, placeOrderAndLoseItsDispatch } from '../support/dispatch-rows.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
-import { ADMIN_AUTH, type ReconProcess, spawnRecon } from '../support/recon-process.ts';
+import { type ReconProcess, spawnRecon } from '../support/recon-process.ts';
+import { ADMIN_AUTH } from '../support/users.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 /** The sweeper takes a dead replica's action over once its lease ran out; the lease must outlast a confirm. */
@@ -24,7 +25,9 @@ describe('Recon killed in the middle of an action', () => {
   async function lostDispatch(): Promise<string> {
     const orderId = await placeOrderAndLoseItsDispatch(demo);
     await waitFor('the finding', async () => {
-      const response = await fetch(`${recon!.url}/api/findings/order-without-dispatch:${orderId}`);
+      const response = await fetch(`${recon!.url}/api/findings/order-without-dispatch:${orderId}`, {
+        headers: { authorization: ADMIN_AUTH },
+      });
       return response.ok && ((await response.json()) as { state: string }).state === 'open';
     });
     return orderId;

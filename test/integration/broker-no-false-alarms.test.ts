@@ -4,6 +4,7 @@ import { DISPATCH_QUEUE, REPLENISH_QUEUE } from '../../demo/names.ts';
 import { runTraffic } from '../../demo/traffic.ts';
 import type { SuccessfulPoll } from '../../reconcilers/broker-types.ts';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { type DemoHarness, startDemo, testLog } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
@@ -61,7 +62,7 @@ describe('broker checks under healthy demo traffic', () => {
   const brokerFindings = async () => {
     const items: unknown[] = [];
     for (const kind of ['unacked-stuck', 'unconfirmed-publishes']) {
-      const response = await recon.app.request(`/api/findings?kind=${kind}&state=all&limit=500`);
+      const response = await readApi(recon, `/api/findings?kind=${kind}&state=all&limit=500`);
       items.push(...((await response.json()) as { items: unknown[] }).items);
     }
     return items;
@@ -94,7 +95,7 @@ describe('broker checks under healthy demo traffic', () => {
     expect(replenishUnacked.filter((n) => n > 0).length).toBeGreaterThan(3);
 
     const orderId = busy.committedOrderIds[0]!;
-    const timeline = (await (await recon.app.request(`/api/orders/${orderId}/timeline`)).json()) as {
+    const timeline = (await (await readApi(recon, `/api/orders/${orderId}/timeline`)).json()) as {
       broker: { at: string; queues: Array<{ name: string; exists: boolean }> } | null;
     };
     expect(timeline.broker?.queues).toContainEqual(expect.objectContaining({ name: DISPATCH_QUEUE, exists: true }));

@@ -1,6 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { metricValue } from '../support/metrics.ts';
 import { openKeys, startTestRecon } from '../support/recon-harness.ts';
@@ -46,7 +47,7 @@ describe('broker: a consumer that takes messages and never acks', () => {
   }
 
   const finding = async () => {
-    const response = await recon.app.request(`/api/findings/${encodeURIComponent(`unacked-stuck:${QUEUE}`)}`);
+    const response = await readApi(recon, `/api/findings/${encodeURIComponent(`unacked-stuck:${QUEUE}`)}`);
     return (await response.json()) as { state: string; evidence: Record<string, unknown> };
   };
 
@@ -59,7 +60,7 @@ describe('broker: a consumer that takes messages and never acks', () => {
     expect(await metricValue(recon, `recon_queue_messages{queue="${QUEUE}",state="unacked"}`)).toBe(HELD);
     expect(await openKeys(recon, 'unconfirmed-publishes')).toEqual([]);
 
-    const overview = (await (await recon.app.request('/api/overview')).json()) as {
+    const overview = (await (await readApi(recon, '/api/overview')).json()) as {
       queues: Array<{ name: string; unacked?: number; consumers?: number; isStale: boolean }>;
       queueHistory: Array<{ ok: boolean; queues: unknown[] }>;
     };
@@ -89,7 +90,7 @@ describe('broker: a consumer that takes messages and never acks', () => {
       async () => (await metricValue(recon, `recon_queue_messages{queue="${QUEUE}",state="ready"}`)) === HELD,
       WAIT,
     );
-    const sources = (await (await recon.app.request('/api/sources')).json()) as {
+    const sources = (await (await readApi(recon, '/api/sources')).json()) as {
       sources: Array<{ source: string; up: boolean }>;
     };
     expect(sources.sources).toContainEqual(expect.objectContaining({ source: 'rabbitmq', up: true }));

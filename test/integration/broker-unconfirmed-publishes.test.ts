@@ -1,6 +1,7 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { resumeQueue, suspendQueue } from '../support/queue-suspend.ts';
 import { openKeys, startTestRecon } from '../support/recon-harness.ts';
@@ -58,7 +59,7 @@ describe('broker: a publisher whose confirms are held back', () => {
       },
       WAIT,
     );
-    const response = await recon.app.request(`/api/findings/${encodeURIComponent(`unconfirmed-publishes:${key}`)}`);
+    const response = await readApi(recon, `/api/findings/${encodeURIComponent(`unconfirmed-publishes:${key}`)}`);
     const { evidence } = (await response.json()) as { evidence: Record<string, unknown> };
     expect(evidence).toMatchObject({ channel: key, unconfirmed: PUBLISHED, publishCount: PUBLISHED });
     expect(evidence.connection).toEqual(expect.any(String));

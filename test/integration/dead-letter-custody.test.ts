@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPATCH_DEAD_LETTER_QUEUE, DISPATCH_QUEUE } from '../../demo/names.ts';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { type DemoHarness, queueDepth, startDemo } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { openKeys, startTestRecon } from '../support/recon-harness.ts';
@@ -77,7 +78,7 @@ describe('dead-letter custody of poison messages', () => {
       first,
     ]);
     await waitFor('the finding to resolve', async () => !(await openKeys(recon, 'dead-letter')).includes(first!));
-    const finding = await (await recon.app.request(`/api/findings/dead-letter:${first}`)).json();
+    const finding = await (await readApi(recon, `/api/findings/dead-letter:${first}`)).json();
     expect(finding).toMatchObject({ state: 'resolved', verdict: 'ok' });
   });
 

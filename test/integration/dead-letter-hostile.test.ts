@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPATCH_DEAD_LETTER_QUEUE, ORDER_CREATED, ORDERS_EXCHANGE } from '../../demo/names.ts';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { type DemoHarness, queueDepth, startDemo } from '../support/demo-harness.ts';
 import {
   corpus,
@@ -75,7 +76,7 @@ describe('hostile dead letters', () => {
   }
   const get = (key: string) => rows.get(key)!;
   const api = async <T>(path: string) => {
-    const response = await recon.app.request(path);
+    const response = await readApi(recon, path);
     expect(response.status, path).toBe(200);
     return (await response.json()) as T;
   };
@@ -136,7 +137,7 @@ describe('hostile dead letters', () => {
     const idOf = async (q: string) =>
       (await api<{ items: Array<{ id: string }> }>(`/api/dead-letters?q=${q}`)).items[0]!.id;
     const detail = async (q: string) => {
-      const response = await recon.app.request(`/api/dead-letters/${await idOf(q)}`);
+      const response = await readApi(recon, `/api/dead-letters/${await idOf(q)}`);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       return (await response.json()) as Detail;
     };
@@ -149,8 +150,8 @@ describe('hostile dead letters', () => {
     expect(Object.hasOwn(proto.parsed as object, '__proto__')).toBe(true);
     expect((await detail('h-huge')).body.text).toHaveLength(MAX_BYTES);
     expect((await detail('h-headers')).headers['x-evil']).toBe('a\uFFFDb');
-    expect((await recon.app.request('/api/dead-letters/not-a-number')).status).toBe(400);
-    expect((await recon.app.request('/api/dead-letters/999999999')).status).toBe(404);
+    expect((await readApi(recon, '/api/dead-letters/not-a-number')).status).toBe(400);
+    expect((await readApi(recon, '/api/dead-letters/999999999')).status).toBe(404);
   });
 
   it('opens a dead-letter finding with the order id, found by the findings search and on the order timeline', async () => {

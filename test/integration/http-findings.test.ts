@@ -5,7 +5,9 @@ import { createApp } from '../../server/http/app.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
+import { createUserStore } from '../../server/store/user-store.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
+import { addUserTo } from '../support/users.ts';
 
 // The findings API against the real store on a real PostgreSQL, in a database of this file's own.
 const T0 = new Date(Date.now() - 10 * 60_000);
@@ -13,6 +15,8 @@ const orderIds = Array.from({ length: 5 }, () => randomUUID());
 
 let db: ReconDb;
 let app: ReturnType<typeof createApp>;
+/** Every /api/ read needs a signed-in viewer. */
+let viewer: string;
 
 const judge = (kind: Judgement['kind'], key: string, verdict: Judgement['verdict']): Judgement => ({
   kind,
@@ -35,7 +39,9 @@ beforeAll(async () => {
   );
   await store.applyJudgements([judge('order-without-dispatch', orderIds[0]!, 'ok')], new Date(T0.getTime() + 60_000));
   const timeline = { order: async () => ({ order: null, outbox: [], dispatches: [] }) };
-  app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true });
+  const users = createUserStore(db.pool);
+  viewer = await addUserTo(users, 'vera', 'viewer');
+  app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true, users });
 });
 
 afterAll(() => db?.destroy());
@@ -44,8 +50,9 @@ interface Page {
   items: Array<{ id: string; key: string; kind: string; state: string; firstSeenAt: string }>;
   nextCursor: string | null;
 }
+const read = (path: string) => app.request(path, { headers: { authorization: viewer } });
 const get = async (path: string) => {
-  const res = await app.request(path);
+  const res = await read(path);
   return { status: res.status, body: (await res.json()) as Page & { error?: string; details?: unknown[] } };
 };
 
@@ -107,19 +114,19 @@ describe('GET /api/findings', () => {
 describe('GET /api/findings/:id', () => {
   it('returns one finding by its id', async () => {
     const id = `dispatch-without-order:${orderIds[4]}`;
-    const res = await app.request(`/api/findings/${encodeURIComponent(id)}`);
+    const res = await read(`/api/findings/${encodeURIComponent(id)}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id, kind: 'dispatch-without-order', state: 'open', resolvedAt: null });
   });
 
   it('answers 404 with a JSON error for an id it does not hold', async () => {
-    const res = await app.request(`/api/findings/stuck-outbox:${randomUUID()}`);
+    const res = await read(`/api/findings/stuck-outbox:${randomUUID()}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: expect.stringContaining('no finding') });
   });
 
   it('answers 400 for something that is not a finding id', async () => {
-    const res = await app.request('/api/findings/hello');
+    const res = await read('/api/findings/hello');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ details: [{ parameter: 'id' }] });
   });

@@ -6,7 +6,9 @@ import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
+import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
+import { addUserTo } from '../support/users.ts';
 
 // Overview, sources, health, /metrics and the error edge, against the real store in a database of its own.
 const NOW = new Date();
@@ -14,16 +16,23 @@ const OPENED = new Date(NOW.getTime() - 10 * 60_000);
 
 let db: ReconDb;
 let store: ReconStore;
+let users: UserStore;
+/** Every /api/ read needs a signed-in viewer. */
+let viewer: string;
 
 function makeApp(overrides: Partial<AppDeps> = {}) {
   const timeline = { order: async () => ({ order: null, outbox: [], dispatches: [] }) };
   const metrics = createMetrics(createMetricsState(() => NOW));
-  return createApp({ store, metrics, timeline, isReady: async () => true, now: () => NOW, ...overrides });
+  return createApp({ store, metrics, timeline, isReady: async () => true, now: () => NOW, users, ...overrides });
 }
+const read = (path: string, overrides: Partial<AppDeps> = {}) =>
+  makeApp(overrides).request(path, { headers: { authorization: viewer } });
 
 beforeAll(async () => {
   db = await createReconDb('http_overview');
   store = createPgStore(db.pool, { now: () => NOW });
+  users = createUserStore(db.pool);
+  viewer = await addUserTo(users, 'vera', 'viewer');
   const key = randomUUID();
   await store.applyJudgements([{ kind: 'stuck-outbox', key, verdict: 'mismatch', severity: 'warning' }], OPENED);
   await store.recordSourceHealth({
@@ -39,7 +48,7 @@ afterAll(() => db?.destroy());
 
 describe('GET /api/overview', () => {
   it('summarises every kind with its oldest age, the last hour of history and the sources', async () => {
-    const res = await makeApp().request('/api/overview');
+    const res = await read('/api/overview');
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       bucketSeconds: number;
@@ -60,15 +69,15 @@ describe('GET /api/overview', () => {
   });
 
   it('widens the buckets for a day and refuses a window out of range', async () => {
-    const day = (await (await makeApp().request('/api/overview?minutes=1440')).json()) as { bucketSeconds: number };
+    const day = (await (await read('/api/overview?minutes=1440')).json()) as { bucketSeconds: number };
     expect(day.bucketSeconds).toBe(720);
-    const res = await makeApp().request('/api/overview?minutes=4');
+    const res = await read('/api/overview?minutes=4');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ details: [{ parameter: 'minutes' }] });
   });
 
   it('lists source health on /api/sources', async () => {
-    const body = (await (await makeApp().request('/api/sources')).json()) as { sources: Array<{ up: boolean }> };
+    const body = (await (await read('/api/sources')).json()) as { sources: Array<{ up: boolean }> };
     expect(body.sources).toEqual([expect.objectContaining({ source: 'orders', up: true, lastError: null })]);
   });
 });
@@ -104,7 +113,7 @@ describe('the error edge', () => {
     const failing = new Proxy(store, {
       get: (target, name) => (name === 'listSourceHealth' ? () => Promise.reject(leak) : Reflect.get(target, name)),
     });
-    const res = await makeApp({ store: failing, logger }).request('/api/sources');
+    const res = await read('/api/sources', { store: failing, logger });
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: 'internal error' });
@@ -115,7 +124,7 @@ describe('the error edge', () => {
 
   it('sets security headers on every response, including 404', async () => {
     for (const path of ['/healthz', '/api/findings', '/api/findings?limit=0', '/nowhere']) {
-      const res = await makeApp().request(path);
+      const res = await read(path);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
     }

@@ -5,7 +5,9 @@ import type { TimelinePort } from '../../server/http/timeline.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
+import { createUserStore } from '../../server/store/user-store.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
+import { addUserTo } from '../support/users.ts';
 
 // The order timeline: findings from the real store, order rows from a hand-written port (an input, not the
 // thing under test), merged into one time-ordered list.
@@ -16,6 +18,8 @@ const messageId = randomUUID();
 
 let db: ReconDb;
 let app: ReturnType<typeof createApp>;
+/** Every /api/ read needs a signed-in viewer. */
+let viewer: string;
 let ordersDown = false;
 
 // Rows as the port's implementation may hand them over: camelCase Dates for the order, snake_case strings
@@ -43,10 +47,14 @@ beforeAll(async () => {
   } as const;
   await store.applyJudgements([{ ...stuck, verdict: 'mismatch' }], at(120));
   await store.applyJudgements([{ ...stuck, verdict: 'ok' }], at(300));
-  app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true });
+  const users = createUserStore(db.pool);
+  viewer = await addUserTo(users, 'vera', 'viewer');
+  app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true, users });
 });
 
 afterAll(() => db?.destroy());
+
+const read = (path: string) => app.request(path, { headers: { authorization: viewer } });
 
 interface Timeline {
   orderId: string;
@@ -58,7 +66,7 @@ interface Timeline {
 
 describe('GET /api/orders/:orderId/timeline', () => {
   it('merges order, outbox, dispatch and findings into one time-ordered list', async () => {
-    const res = await app.request(`/api/orders/${orderId}/timeline`);
+    const res = await read(`/api/orders/${orderId}/timeline`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Timeline;
     expect(body.orderId).toBe(orderId);
@@ -78,12 +86,12 @@ describe('GET /api/orders/:orderId/timeline', () => {
   });
 
   it('accepts an upper-case uuid and answers for the lower-case one', async () => {
-    const res = await app.request(`/api/orders/${orderId.toUpperCase()}/timeline`);
+    const res = await read(`/api/orders/${orderId.toUpperCase()}/timeline`);
     expect(((await res.json()) as Timeline).orderId).toBe(orderId);
   });
 
   it('answers 400 naming orderId when it is not a uuid', async () => {
-    const res = await app.request('/api/orders/42/timeline');
+    const res = await read('/api/orders/42/timeline');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
       error: expect.stringContaining('orderId'),
@@ -94,7 +102,7 @@ describe('GET /api/orders/:orderId/timeline', () => {
   it('still shows findings, and says which source could not be read, when a database is down', async () => {
     ordersDown = true;
     try {
-      const res = await app.request(`/api/orders/${orderId}/timeline`);
+      const res = await read(`/api/orders/${orderId}/timeline`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as Timeline;
       expect(body.unavailable).toEqual(['orders']);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { bringDatabaseBack, takeDatabaseDown } from '../support/database-outage.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
@@ -47,7 +48,7 @@ describe('a business database down mid-run', () => {
       '/metrics to show the source down',
       async () => (await metricValue(recon, 'recon_source_up{source="dispatch"}')) === 0,
     );
-    const { sources } = (await (await recon.app.request('/api/sources')).json()) as {
+    const { sources } = (await (await readApi(recon, '/api/sources')).json()) as {
       sources: Array<{ source: string; up: boolean; lastError: string | null }>;
     };
     expect(sources.find((s) => s.source === 'dispatch')).toMatchObject({ up: false, lastError: expect.any(String) });

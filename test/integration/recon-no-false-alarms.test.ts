@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraffic } from '../../demo/traffic.ts';
 import type { Recon } from '../../server/recon.ts';
+import { readApi } from '../support/actions.ts';
 import { type DemoHarness, startDemo, testLog } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
@@ -43,7 +44,7 @@ describe('fault-free traffic at a high rate', () => {
     await sleep(GRACE_SECONDS * 1000 + 2_000);
     await recon.scheduler.runCycle();
 
-    const response = await recon.app.request('/api/findings?state=all&limit=500');
+    const response = await readApi(recon, '/api/findings?state=all&limit=500');
     const { items } = (await response.json()) as { items: unknown[] };
     expect(items).toEqual([]);
     // The cycles really judged this traffic: every order is past the watermark.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FindingKind } from '../../reconcilers/types.ts';
 import type { Recon } from '../../server/recon.ts';
-import { postJson } from './users.ts';
+import { ADMIN_AUTH, postJson } from './users.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface ActionReply {
@@ -30,10 +30,15 @@ export async function act(
   return { status: response.status, json: await response.json(), headers: response.headers };
 }
 
+/** GET through the API as `authorization`: every /api/ route needs a signed-in user, the admin unless told. */
+export async function readApi(recon: Recon, path: string, authorization: string = ADMIN_AUTH): Promise<Response> {
+  return recon.app.request(path, { headers: { authorization } });
+}
+
 /** GET through the API, failing loudly on anything but 200. */
 // biome-ignore lint/suspicious/noExplicitAny: a JSON reply the test inspects
-export async function getJson(recon: Recon, path: string, authorization?: string): Promise<any> {
-  const response = await recon.app.request(path, { headers: authorization ? { authorization } : {} });
+export async function getJson(recon: Recon, path: string, authorization: string = ADMIN_AUTH): Promise<any> {
+  const response = await readApi(recon, path, authorization);
   if (response.status !== 200) throw new Error(`GET ${path} → ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -49,7 +54,7 @@ export async function waitForFindingState(
   await waitFor(
     `${id} to be ${state}`,
     async () => {
-      const response = await recon.app.request(`/api/findings/${encodeURIComponent(id)}`);
+      const response = await readApi(recon, `/api/findings/${encodeURIComponent(id)}`);
       return response.status === 200 && ((await response.json()) as { state: string }).state === state;
     },
     { timeoutMs },

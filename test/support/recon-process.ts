@@ -2,10 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { IsolatedEnv } from './isolated-env.ts';
+import { ADMIN } from './users.ts';
 import { waitFor } from './wait-for.ts';
-
-export const ADMIN = { name: 'root-admin', password: 'admin-password-for-tests' };
-export const ADMIN_AUTH = `Basic ${Buffer.from(`${ADMIN.name}:${ADMIN.password}`).toString('base64')}`;
 
 export interface ReconProcess {
   url: string;

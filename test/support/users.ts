@@ -1,18 +1,29 @@
 import pg from 'pg';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { createUserStore, type Role } from '../../server/store/user-store.ts';
+import { createUserStore, type Role, type UserStore } from '../../server/store/user-store.ts';
 import type { IsolatedEnv } from './isolated-env.ts';
+
+const basicAuth = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+
+/** The admin a Recon started with RECON_ADMIN_USER/PASSWORD creates (spawnRecon and startTestRecon pass these). */
+export const ADMIN = { name: 'root-admin', password: 'admin-password-for-tests' };
+export const ADMIN_AUTH = basicAuth(ADMIN.name, ADMIN.password);
+
+/** Creates (or updates) a user in `users` and returns its HTTP Basic Authorization header. */
+export async function addUserTo(users: UserStore, name: string, role: Role): Promise<string> {
+  const password = `pw-${name}-correct-horse`;
+  await users.upsertUser({ name, role, passwordHash: await hashPassword(password) });
+  return basicAuth(name, password);
+}
 
 /** Creates (or updates) a user in the test's Recon database and returns its HTTP Basic Authorization header. */
 export async function addUser(env: IsolatedEnv, name: string, role: Role): Promise<string> {
-  const password = `pw-${name}-correct-horse`;
   const pool = new pg.Pool({ connectionString: env.reconDatabaseUrl, max: 1 });
   try {
-    await createUserStore(pool).upsertUser({ name, role, passwordHash: await hashPassword(password) });
+    return await addUserTo(createUserStore(pool), name, role);
   } finally {
     await pool.end();
   }
-  return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
 
 /** A JSON POST as a same-origin browser or a script would send it. */

@@ -1,0 +1,29 @@
+/**
+ * A token bucket per key (a user name), in this replica's memory: `capacity` requests at once, refilled evenly over
+ * a minute. Enough to stop a stuck script or a key held down from firing hundreds of repairs; several replicas each
+ * allow their own share.
+ */
+export function createRateLimiter({ perMinute, now = Date.now }: { perMinute: number; now?: () => number }) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const refillPerMs = perMinute / 60_000;
+  return {
+    /** Takes one token for `key`; when none is left, how many seconds until one is. */
+    take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: perMinute, at: t };
+      bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * refillPerMs);
+      bucket.at = t;
+      // A full bucket is the default: forget it, so the map holds only keys that are actually limited.
+      if (buckets.size > 10_000) for (const [k, b] of buckets) if (b.tokens >= perMinute - 1) buckets.delete(k);
+      if (bucket.tokens < 1) {
+        buckets.set(key, bucket);
+        return { ok: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / refillPerMs / 1000) };
+      }
+      bucket.tokens -= 1;
+      buckets.set(key, bucket);
+      return { ok: true };
+    },
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
+
+export interface EventsDeps extends OverviewDeps {
+  /** How often a connected page gets a fresh overview. */
+  intervalMs: number;
+  /** Aborted when Recon stops: open streams end, so a graceful shutdown does not wait on them forever. */
+  shutdown: AbortSignal;
+}
+
+/**
+ * Server-sent events for the live overview: `event: overview` with the JSON of GET /api/overview?minutes=60, at once
+ * and then every interval. EventSource reconnects by itself, so a replica restart costs the page one interval.
+ */
+export function eventsRoutes(deps: EventsDeps): Hono {
+  const app = new Hono();
+  const overview = overviewBuilder(deps);
+
+  app.get('/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      let id = 0;
+      const stop = new Promise<void>((resolve) => {
+        stream.onAbort(resolve);
+        deps.shutdown.addEventListener('abort', () => resolve(), { once: true });
+      });
+      while (!stream.aborted && !stream.closed && !deps.shutdown.aborted) {
+        id += 1;
+        // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
+        const event = await overview(60).then(
+          (json) => ({ event: 'overview', data: JSON.stringify(json) }),
+          () => ({ event: 'overview-unavailable', data: JSON.stringify({ error: "Recon's database cannot be read" }) }),
+        );
+        await stream.writeSSE({ ...event, id: String(id) });
+        await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, deps.intervalMs))]);
+      }
+    }),
+  );
+
+  return app;
+}

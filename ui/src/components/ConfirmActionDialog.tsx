@@ -1,0 +1,96 @@
+import { useState } from 'preact/hooks';
+import { ApiError, errorMessage, sendJson } from '../api/client.ts';
+import type { Action } from '../api/types.ts';
+import { newIdempotencyKey } from '../lib/idempotency-key.ts';
+import { Dialog } from './Dialog.tsx';
+import { ErrorText } from './ErrorText.tsx';
+
+export type ActionResult =
+  | { kind: 'done'; action: Action; isReplay: boolean }
+  /** `action`: the action that blocks this one (409), or the first use of a reused key (422). */
+  | { kind: 'refused'; status: number; error: string; action?: Action };
+
+interface Props {
+  findingId: string;
+  action: string;
+  /** The effect in the operator's words, from the server's `actionDetails`. */
+  description: string;
+  onResult(result: ActionResult): void;
+  onClose(): void;
+}
+
+/**
+ * "Do this?" plus a required reason. The Idempotency-Key is made when the dialog opens, so a double click, or a
+ * retry after a timeout or a 5xx (the dialog stays open for those), replays the same request instead of acting twice.
+ */
+export function ConfirmActionDialog({ findingId, action, description, onResult, onClose }: Props) {
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [reason, setReason] = useState('');
+  const [isSending, setIsSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const hasReason = reason.trim().length > 0;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!hasReason || isSending) return;
+    setIsSending(true);
+    setError(null);
+    try {
+      const { body, headers } = await sendJson<Action>(
+        'POST',
+        `/api/findings/${encodeURIComponent(findingId)}/actions`,
+        { action, reason: reason.trim() },
+        { headers: { 'Idempotency-Key': idempotencyKey } },
+      );
+      onResult({ kind: 'done', action: body, isReplay: headers.get('idempotent-replayed') === 'true' });
+    } catch (err) {
+      setIsSending(false);
+      if (err instanceof ApiError && isFinalRefusal(err.status)) {
+        onResult({ kind: 'refused', status: err.status, error: err.message, action: actionIn(err.body) });
+        return;
+      }
+      // Unreachable, rate-limited or a server fault: the request may or may not have run. Stay open; a retry
+      // sends the same key, and the server answers with the first outcome if there was one.
+      setError(`${errorMessage(err)} — you can submit again safely (same request).`);
+    }
+  }
+
+  return (
+    <Dialog testId="confirm-dialog" title={`Confirm: ${action}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <p data-testid="confirm-text" class="confirm-text">
+          {description}?
+        </p>
+        <label for="confirm-reason">Reason (required, kept in the audit log)</label>
+        <textarea
+          id="confirm-reason"
+          data-testid="confirm-reason"
+          data-autofocus
+          rows={3}
+          maxLength={1000}
+          required
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+        <ErrorText error={error} testId="confirm-error" />
+        <div class="buttons">
+          <button type="submit" class="primary" data-testid="confirm-submit" disabled={!hasReason || isSending}>
+            {isSending ? 'Running…' : `Run ${action}`}
+          </button>
+          <button type="button" data-testid="confirm-cancel" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** 4xx answers are the server's decision about this request; repeating it would get the same answer. */
+const isFinalRefusal = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+function actionIn(body: unknown): Action | undefined {
+  if (typeof body !== 'object' || body === null || !('action' in body)) return undefined;
+  const action = body.action;
+  return typeof action === 'object' && action !== null && 'id' in action ? (action as Action) : undefined;
+}

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage, getJson } from '../api/client.ts';
+import { sessionStore } from '../api/session-store.ts';
+import type { Overview } from '../api/types.ts';
+
+/** While the event stream is down, the overview is still fetched this often, so the page never freezes silently. */
+const FALLBACK_POLL_MS = 5_000;
+/** An event stream that fails may mean the session ended (EventSource cannot see a 401): check, but not in a loop. */
+const SESSION_CHECK_MS = 15_000;
+
+export interface OverviewStream {
+  overview: Overview | undefined;
+  /** When the overview arrived, by the browser's clock: with `overview.at` it gives the server's "now". */
+  receivedAtMs: number;
+  isLive: boolean;
+  error: string | null;
+}
+
+/** The overview, once by GET and then from `GET /api/events` (`event: overview`) as the server pushes it. */
+export function useOverviewStream(): OverviewStream {
+  const [state, setState] = useState<OverviewStream>({
+    overview: undefined,
+    receivedAtMs: 0,
+    isLive: false,
+    error: null,
+  });
+
+  useEffect(() => {
+    let isLive = false;
+    let lastSessionCheck = 0;
+    let isClosed = false;
+    const accept = (overview: Overview) => {
+      if (!isClosed) setState((s) => ({ ...s, overview, receivedAtMs: Date.now(), error: null }));
+    };
+    const fetchOnce = () =>
+      getJson<Overview>('/api/overview', { minutes: 60 }).then(accept, (err) => {
+        if (!isClosed) setState((s) => ({ ...s, error: errorMessage(err) }));
+      });
+
+    void fetchOnce();
+    const events = new EventSource('/api/events');
+    events.addEventListener('open', () => {
+      isLive = true;
+      setState((s) => ({ ...s, isLive: true }));
+    });
+    events.addEventListener('overview', (event) => {
+      try {
+        accept(JSON.parse((event as MessageEvent<string>).data) as Overview);
+      } catch {
+        // A malformed event is skipped; the next one replaces it.
+      }
+    });
+    // Recon's own database could not be read for this tick: keep the last numbers on screen and say why.
+    events.addEventListener('overview-unavailable', (event) => {
+      setState((s) => ({ ...s, error: unavailableText((event as MessageEvent<string>).data) }));
+    });
+    // EventSource reconnects by itself after an error; until it does, fall back to polling.
+    events.addEventListener('error', () => {
+      isLive = false;
+      setState((s) => ({ ...s, isLive: false }));
+      if (Date.now() - lastSessionCheck > SESSION_CHECK_MS) {
+        lastSessionCheck = Date.now();
+        void sessionStore.check();
+      }
+    });
+    const fallback = setInterval(() => {
+      if (!isLive) void fetchOnce();
+    }, FALLBACK_POLL_MS);
+
+    return () => {
+      isClosed = true;
+      events.close();
+      clearInterval(fallback);
+    };
+  }, []);
+
+  return state;
+}
+
+function unavailableText(data: string): string {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'string')
+      return `The overview could not be refreshed: ${parsed.error}`;
+  } catch {
+    // Not JSON: the generic text below.
+  }
+  return 'The overview could not be refreshed.';
+}

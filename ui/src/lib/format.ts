@@ -1,0 +1,64 @@
+// How numbers, ages and times read on screen. A value the server did not send is "—", never a made-up 0.
+
+export const DASH = '—';
+
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? DASH : value.toLocaleString('en-US');
+}
+
+/** Per-second rates: one decimal below 10 (a trickle matters), whole numbers above. */
+export function formatRate(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')}/s`;
+}
+
+/** "12 s", "4 min", "3 h 5 min", "2 d 4 h": two units at most, enough to tell fresh from forgotten. */
+export function formatAge(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+export function formatSeconds(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return value < 10 ? `${value.toFixed(2)} s` : formatAge(value);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local time as `2024-05-01 14:03:07`: sortable by eye, unambiguous across locales. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clockOf(d)}`;
+}
+
+/** `14:03:07`, for chart axes. */
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : clockOf(d);
+}
+
+const clockOf = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+
+/** Pretty JSON for evidence, headers and bodies; it goes into a <pre> as text, never as markup. */
+export function toPrettyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Evidence holds `orderId` when the finding is about an order (every order-scoped kind, outbox rows, dead letters). */
+export function orderIdOf(evidence: Record<string, unknown>): string | null {
+  const id = evidence.orderId;
+  return typeof id === 'string' && id !== '' ? id : null;
+}

@@ -1,0 +1,30 @@
+import type { AuditPage as AuditPageJson } from '../api/types.ts';
+import { AuditTable } from '../components/AuditTable.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { Pager } from '../components/Pager.tsx';
+import { useApi } from '../hooks/use-api.ts';
+import { useCursorStack } from '../hooks/use-cursor-stack.ts';
+
+const PAGE_SIZE = 100;
+
+/** The append-only audit log, newest first: who asked for what, why, and what came of it. */
+export function AuditPage() {
+  const pages = useCursorStack();
+  const { data, error, isLoading } = useApi<AuditPageJson>('/api/audit', { limit: PAGE_SIZE, before: pages.cursor });
+  return (
+    <section>
+      <h1>Audit log</h1>
+      <ErrorText error={error} />
+      {isLoading && !data && <p data-testid="loading">Loading…</p>}
+      {data && <AuditTable entries={data.items} testId="audit-table" />}
+      {data && data.items.length === 0 && <p class="muted">No audited actions yet.</p>}
+      <Pager
+        label={`Page ${pages.pageNumber}`}
+        hasPrevious={pages.hasPrevious}
+        hasNext={!!data?.nextBefore}
+        onPrevious={pages.previous}
+        onNext={() => data?.nextBefore && pages.next(data.nextBefore)}
+      />
+    </section>
+  );
+}

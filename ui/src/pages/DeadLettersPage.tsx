@@ -1,0 +1,132 @@
+import { useState } from 'preact/hooks';
+import type { DeadLetterPage } from '../api/types.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { Pager } from '../components/Pager.tsx';
+import { Time } from '../components/Time.tsx';
+import { useApi } from '../hooks/use-api.ts';
+import { useCursorStack } from '../hooks/use-cursor-stack.ts';
+import { formatCount } from '../lib/format.ts';
+import { href } from '../routing/routes.ts';
+import { navigate } from '../routing/use-route.ts';
+
+/** The reasons RabbitMQ writes into x-death, plus Recon's `unknown` for a letter without one. */
+const REASONS = ['rejected', 'expired', 'maxlen', 'delivery_limit', 'unknown'];
+const PAGE_SIZE = 50;
+
+interface Filters {
+  reason: string;
+  q: string;
+}
+
+export function DeadLettersPage({ filters }: { filters: Filters }) {
+  const pages = useCursorStack();
+  const [q, setQ] = useState(filters.q);
+  const { data, error, isLoading } = useApi<DeadLetterPage>('/api/dead-letters', {
+    reason: filters.reason,
+    q: filters.q,
+    limit: PAGE_SIZE,
+    cursor: pages.cursor,
+  });
+  const go = (next: Partial<Filters>) => navigate(href.deadLetters({ reason: filters.reason, q: filters.q, ...next }));
+  // A reason from the URL that is not in the list still shows as chosen.
+  const reasons = filters.reason && !REASONS.includes(filters.reason) ? [...REASONS, filters.reason] : REASONS;
+
+  return (
+    <section>
+      <h1>Dead letters</h1>
+      <search>
+        <form
+          class="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ q: q.trim() });
+          }}
+        >
+          <label>
+            Reason
+            <select
+              data-testid="filter-reason"
+              value={filters.reason}
+              onChange={(e) => go({ reason: e.currentTarget.value })}
+            >
+              <option value="">any reason</option>
+              {reasons.map((reason) => (
+                <option key={reason} value={reason}>
+                  {reason}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Order id, message id or body text
+            <input
+              type="search"
+              data-testid="search"
+              maxLength={200}
+              value={q}
+              onInput={(e) => setQ(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" data-testid="search-submit">
+            Search
+          </button>
+        </form>
+      </search>
+      <ErrorText error={error} />
+      {isLoading && !data && <p data-testid="loading">Loading…</p>}
+      {data && (
+        <div class="table-wrap">
+          <table data-testid="dead-letters-table">
+            <thead>
+              <tr>
+                <th scope="col">Received</th>
+                <th scope="col">Queue</th>
+                <th scope="col">Reason</th>
+                <th scope="col" class="num">
+                  Deaths
+                </th>
+                <th scope="col">Message id</th>
+                <th scope="col">Order</th>
+                <th scope="col">State</th>
+                <th scope="col" class="num">
+                  Bytes
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((letter) => (
+                <tr key={letter.id} data-testid="dead-letter-row" data-dead-letter-id={letter.id}>
+                  <td>
+                    <a href={href.deadLetter(letter.id)}>
+                      <Time iso={letter.receivedAt} />
+                    </a>
+                  </td>
+                  <td>{letter.queue}</td>
+                  <td>{letter.reason}</td>
+                  <td class="num">{formatCount(letter.deathCount)}</td>
+                  <td class="mono">{letter.messageId ?? '—'}</td>
+                  <td class="mono">
+                    {letter.orderId ? <a href={href.order(letter.orderId)}>{letter.orderId}</a> : '—'}
+                  </td>
+                  <td>{letter.state}</td>
+                  <td class="num">
+                    {formatCount(letter.bodySize)}
+                    {letter.bodyTruncated ? ' (cut)' : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && data.items.length === 0 && <p class="muted">No dead letters match.</p>}
+      <Pager
+        label={`Page ${pages.pageNumber}`}
+        hasPrevious={pages.hasPrevious}
+        hasNext={!!data?.nextCursor}
+        onPrevious={pages.previous}
+        onNext={() => data?.nextCursor && pages.next(data.nextCursor)}
+      />
+    </section>
+  );
+}

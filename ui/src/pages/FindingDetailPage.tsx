@@ -1,0 +1,172 @@
+import { useState } from 'preact/hooks';
+import { canAct, useSignedIn } from '../api/session-store.ts';
+import type { FindingDetail } from '../api/types.ts';
+import { ActionResultNote } from '../components/ActionResultNote.tsx';
+import { type ActionResult, ConfirmActionDialog } from '../components/ConfirmActionDialog.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { Time } from '../components/Time.tsx';
+import { useApi } from '../hooks/use-api.ts';
+import { orderIdOf, toPrettyJson } from '../lib/format.ts';
+import { href } from '../routing/routes.ts';
+import { FindingActions } from './findings/FindingActions.tsx';
+
+export function FindingDetailPage({ id }: { id: string }) {
+  const session = useSignedIn();
+  const { data: finding, error, reload } = useApi<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`);
+  const [confirming, setConfirming] = useState<{ action: string; description: string } | null>(null);
+  const [result, setResult] = useState<ActionResult | null>(null);
+  /** Bumped after each action request, so the history below shows it. */
+  const [actionsVersion, setActionsVersion] = useState(0);
+
+  if (!finding) {
+    return (
+      <section>
+        <h1>
+          Finding <span class="mono">{id}</span>
+        </h1>
+        {error ? <ErrorText error={error} /> : <p data-testid="loading">Loading…</p>}
+      </section>
+    );
+  }
+
+  const orderId = orderIdOf(finding.evidence);
+  const deadLetterId = finding.kind === 'dead-letter' ? finding.evidence.deadLetterId : undefined;
+  // The server's own words for each action; a finding from an older server falls back to the action's name.
+  const details = finding.actionDetails ?? finding.actions.map((action) => ({ action, description: action }));
+
+  return (
+    <section data-testid="finding-detail">
+      <p>
+        <a href={href.findings({ kind: finding.kind })}>← {finding.kind} findings</a>
+      </p>
+      <h1>
+        {finding.kind} <span class="mono">{finding.key}</span>
+      </h1>
+      <ErrorText error={error} />
+      <dl class="facts">
+        <dt>Kind</dt>
+        <dd data-testid="finding-kind">{finding.kind}</dd>
+        <dt>State</dt>
+        <dd data-testid="finding-state">
+          {finding.state}
+          {finding.resolvedAt && (
+            <>
+              {' '}
+              at <Time iso={finding.resolvedAt} />
+            </>
+          )}
+        </dd>
+        <dt>Verdict</dt>
+        <dd data-testid="finding-verdict">{finding.verdict}</dd>
+        <dt>Severity</dt>
+        <dd>
+          <span class={`badge ${finding.severity}`}>{finding.severity}</span>
+        </dd>
+        <dt>First seen</dt>
+        <dd>
+          <Time iso={finding.firstSeenAt} />
+        </dd>
+        <dt>Last seen</dt>
+        <dd>
+          <Time iso={finding.lastSeenAt} />
+        </dd>
+        {orderId && (
+          <>
+            <dt>Order</dt>
+            <dd>
+              <a class="mono" href={href.order(orderId)} data-testid="finding-order-link">
+                {orderId} — timeline
+              </a>
+            </dd>
+          </>
+        )}
+        {(typeof deadLetterId === 'string' || typeof deadLetterId === 'number') && (
+          <>
+            <dt>Dead letter</dt>
+            <dd>
+              <a href={href.deadLetter(String(deadLetterId))}>letter {String(deadLetterId)}: body, headers, x-death</a>
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <h2>Actions</h2>
+      <ActionButtons
+        finding={finding}
+        details={details}
+        allowActions={canAct(session)}
+        reasonNotAllowed={session.readOnly ? 'Recon is read-only' : `your role is ${session.user.role}`}
+        onPick={(picked) => {
+          setResult(null);
+          setConfirming(picked);
+        }}
+      />
+      {result && <ActionResultNote result={result} />}
+
+      <h2>Evidence</h2>
+      <pre class="json" data-testid="finding-evidence">
+        {toPrettyJson(finding.evidence)}
+      </pre>
+      <FindingActions findingId={finding.id} version={actionsVersion} />
+      <p>
+        <a href={href.actions()}>All actions</a> ·{' '}
+        <a href={href.findings({ q: finding.key, state: 'all' })}>Same key</a>
+      </p>
+
+      {confirming && (
+        <ConfirmActionDialog
+          findingId={finding.id}
+          action={confirming.action}
+          description={confirming.description}
+          onClose={() => setConfirming(null)}
+          onResult={(outcome) => {
+            setConfirming(null);
+            setResult(outcome);
+            setActionsVersion((n) => n + 1);
+            reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+interface ButtonsProps {
+  finding: FindingDetail;
+  details: Array<{ action: string; description: string }>;
+  allowActions: boolean;
+  reasonNotAllowed: string;
+  onPick(picked: { action: string; description: string }): void;
+}
+
+/** Hidden, not just disabled, when the operator cannot act: the server refuses anyway, and says why here. */
+function ActionButtons({ finding, details, allowActions, reasonNotAllowed, onPick }: ButtonsProps) {
+  if (details.length === 0) return <p class="muted">No action repairs this kind; watch it until it clears.</p>;
+  if (!allowActions)
+    return (
+      <p class="muted" data-testid="actions-unavailable">
+        Actions are not available: {reasonNotAllowed}.
+      </p>
+    );
+  if (finding.state !== 'open')
+    return (
+      <p class="muted" data-testid="actions-unavailable">
+        Resolved: nothing to repair.
+      </p>
+    );
+  return (
+    <div class="buttons">
+      {details.map((detail) => (
+        <button
+          key={detail.action}
+          type="button"
+          data-testid={`action-button-${detail.action}`}
+          title={detail.description}
+          onClick={() => onPick(detail)}
+        >
+          {detail.action}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+import type { OrderTimeline, TimelineEvent } from '../api/types.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { Time } from '../components/Time.tsx';
+import { useApi } from '../hooks/use-api.ts';
+import { formatCount, toPrettyJson } from '../lib/format.ts';
+import { href } from '../routing/routes.ts';
+
+/** One order's story across the order database, the broker, dead letters, the dispatch database and Recon. */
+export function OrderTimelinePage({ orderId }: { orderId: string }) {
+  const { data, error } = useApi<OrderTimeline>(`/api/orders/${encodeURIComponent(orderId)}/timeline`);
+
+  return (
+    <section>
+      <h1>
+        Order <span class="mono">{orderId}</span>
+      </h1>
+      <ErrorText error={error} />
+      {!data && !error && <p data-testid="loading">Loading…</p>}
+      {data && (
+        <>
+          {data.unavailable.length > 0 && (
+            <div class="banner warn" role="status" data-testid="timeline-unavailable">
+              Could not read the {data.unavailable.join(' and ')} database: the order, outbox and dispatch rows are
+              unknown here, not absent. Findings and dead letters below are Recon's own.
+            </div>
+          )}
+          {!data.order && data.unavailable.length === 0 && (
+            <p class="banner warn">The orders database has no such order.</p>
+          )}
+          <ol class="timeline" data-testid="timeline">
+            {data.events.map((event, index) => (
+              <TimelineItem key={`${event.at}|${event.source}|${event.type}|${index}`} event={event} />
+            ))}
+          </ol>
+          {data.events.length === 0 && <p class="muted">Nothing recorded for this order.</p>}
+          <BrokerNow broker={data.broker} />
+          {data.order && (
+            <details>
+              <summary>Order row</summary>
+              <pre class="json">{toPrettyJson(data.order)}</pre>
+            </details>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function TimelineItem({ event }: { event: TimelineEvent }) {
+  return (
+    <li class={`event ${event.source}`} data-testid="timeline-event" data-source={event.source} data-type={event.type}>
+      <Time iso={event.at} />
+      <span class="event-source">{event.source}</span>
+      <span class="event-type">{event.type}</span>
+      <dl class="event-detail">
+        {Object.entries(event.detail).map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>
+              <DetailValue name={name} value={value} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </li>
+  );
+}
+
+/** Ids that have a page of their own become links; everything else is text. */
+function DetailValue({ name, value }: { name: string; value: string | number | null }) {
+  if (value === null) return <>—</>;
+  const text = String(value);
+  if (name === 'findingId') return <a href={href.finding(text)}>{text}</a>;
+  if (name === 'deadLetterId') return <a href={href.deadLetter(text)}>{text}</a>;
+  return <span class="mono">{text}</span>;
+}
+
+function BrokerNow({ broker }: { broker: OrderTimeline['broker'] }) {
+  return (
+    <section data-testid="timeline-broker" aria-labelledby="broker-title">
+      <h2 id="broker-title">Broker now</h2>
+      {!broker ? (
+        <p class="muted">The broker was not read recently: its queue depth is unknown.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption>
+              Watched queues at <Time iso={broker.at} />
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col" class="num">
+                  Ready
+                </th>
+                <th scope="col" class="num">
+                  Unacked
+                </th>
+                <th scope="col" class="num">
+                  Consumers
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {broker.queues.map((q) => (
+                <tr key={q.name}>
+                  <td>
+                    {q.name}
+                    {q.exists === false && <span class="badge warn">not on the broker</span>}
+                  </td>
+                  <td class="num">{formatCount(q.ready)}</td>
+                  <td class="num">{formatCount(q.unacked)}</td>
+                  <td class="num">{formatCount(q.consumers)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

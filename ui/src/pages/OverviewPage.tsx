@@ -1,0 +1,58 @@
+import { ErrorText } from '../components/ErrorText.tsx';
+import { useNow } from '../hooks/use-now.ts';
+import { useOverviewStream } from '../hooks/use-overview-stream.ts';
+import { staleReasons } from '../lib/staleness.ts';
+import { KindCards } from './overview/KindCards.tsx';
+import { LiveIndicator } from './overview/LiveIndicator.tsx';
+import { OverviewCharts } from './overview/OverviewCharts.tsx';
+import { QueuesTable } from './overview/QueuesTable.tsx';
+import { SourceList } from './overview/SourceList.tsx';
+
+export function OverviewPage() {
+  const { overview, receivedAtMs, isLive, error } = useOverviewStream();
+  const now = useNow(1000);
+
+  if (!overview) {
+    return (
+      <section>
+        <h1>Overview</h1>
+        <LiveIndicator isLive={isLive} />
+        {error ? <ErrorText error={error} testId="overview-error" /> : <p data-testid="loading">Loading…</p>}
+      </section>
+    );
+  }
+
+  // The server's clock now: its `at` plus the time since the overview arrived (a laptop clock may be off).
+  const elapsedSeconds = Math.max(0, (now - receivedAtMs) / 1000);
+  const serverNowMs = Date.parse(overview.at) + elapsedSeconds * 1000;
+  const reasons = staleReasons({
+    sources: overview.sources,
+    nowMs: serverNowMs,
+    pollIntervalSeconds: overview.pollIntervalSeconds,
+    overviewAgeSeconds: elapsedSeconds,
+  });
+
+  return (
+    <section class="overview">
+      <div class="page-head">
+        <h1>Overview</h1>
+        <LiveIndicator isLive={isLive} />
+      </div>
+      <ErrorText error={error} testId="overview-error" />
+      {reasons.length > 0 && (
+        <div class="banner warn" role="status" data-testid="stale-banner">
+          <strong>Data may be stale — findings are neither opened nor resolved on data that could not be read.</strong>
+          <ul>
+            {reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <SourceList sources={overview.sources} nowMs={serverNowMs} />
+      <KindCards findings={overview.findings} elapsedSeconds={elapsedSeconds} />
+      <OverviewCharts overview={overview} />
+      <QueuesTable queues={overview.queues} />
+    </section>
+  );
+}

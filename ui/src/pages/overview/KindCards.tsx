@@ -1,0 +1,37 @@
+import type { KindSummary } from '../../api/types.ts';
+import { formatAge, formatCount } from '../../lib/format.ts';
+import { href } from '../../routing/routes.ts';
+
+interface Props {
+  findings: KindSummary[];
+  /** Seconds since the overview was produced, so the oldest age keeps counting between updates. */
+  elapsedSeconds: number;
+}
+
+export function KindCards({ findings, elapsedSeconds }: Props) {
+  return (
+    <section aria-labelledby="kinds-title">
+      <h2 id="kinds-title">Open findings</h2>
+      <ul class="cards">
+        {findings.map((summary) => (
+          <li key={summary.kind}>
+            <a
+              class={`card ${summary.open > 0 ? 'has-open' : ''}`}
+              href={href.findings({ kind: summary.kind, state: 'open' })}
+              data-testid={`kind-card-${summary.kind}`}
+              data-open={String(summary.open)}
+            >
+              <span class="card-kind">{summary.kind}</span>
+              <span class="card-count">{formatCount(summary.open)}</span>
+              <span class="muted">
+                {summary.oldestAgeSeconds === null
+                  ? 'none open'
+                  : `oldest ${formatAge(summary.oldestAgeSeconds + elapsedSeconds)}`}
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
