@@ -87,8 +87,14 @@ describe('the dashboard in Chromium', () => {
 
     // Redeliver: the confirmation names the effect and will not submit without a reason.
     await page.goto(`${recon.url}/${findingUrl(findingOf(redelivered))}`);
+    // Keyboard: the dialog opens focused on the reason, and Escape closes it without acting.
     await page.getByTestId('action-button-redeliver').click();
     const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('action-button-redeliver').focus();
+    await page.keyboard.press('Enter');
     await dialog.waitFor();
     expect(await page.getByTestId('confirm-text').textContent()).toContain(`order.created for order ${redelivered}`);
     expect(await page.getByTestId('confirm-submit').isDisabled()).toBe(true);
@@ -156,6 +162,21 @@ describe('the dashboard in Chromium', () => {
     }, findingOf(leftForTheViewer));
     expect(answer).toEqual({ status: 403, body: { error: 'the operator role is required; victor is viewer' } });
     expect(await countDispatches(demo, leftForTheViewer)).toBe(0);
+  });
+
+  it('the overview is live: a new finding shows up without a reload', async () => {
+    const page = await newPage('victor', PASSWORD('victor'));
+    const card = page.getByTestId('kind-card-order-without-dispatch');
+    await card.waitFor();
+    const before = Number(await card.getAttribute('data-open'));
+    await page.evaluate(() => {
+      (window as unknown as { loadedOnce: boolean }).loadedOnce = true;
+    });
+    await placeOrderAndLoseItsDispatch(demo);
+    await expect.poll(async () => Number(await card.getAttribute('data-open')), { timeout: 30_000 }).toBe(before + 1);
+    // Still the same document: the number came over the event stream, not from a navigation.
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.getByTestId('live-indicator').getAttribute('data-live')).toBe('true');
   });
 
   it('an admin manages users, in light and dark', async () => {

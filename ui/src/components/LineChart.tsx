@@ -36,7 +36,7 @@ export function LineChart({ testId, title, series, unit, isCount = false }: Prop
         maintainAspectRatio: false,
         interaction: { mode: 'index', intersect: false },
         // Straight segments: a smoothed line would dip below zero and draw values that were never measured.
-        elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
+        elements: { point: { radius: 2, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
         scales: {
           x: { ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0 }, grid: { color: colors.grid } },
           y: {
