@@ -170,12 +170,12 @@ describe('the dashboard in Chromium', () => {
     await card.waitFor();
     const before = Number(await card.getAttribute('data-open'));
     await page.evaluate(() => {
-      (window as unknown as { loadedOnce: boolean }).loadedOnce = true;
+      (globalThis as { loadedOnce?: boolean }).loadedOnce = true;
     });
     await placeOrderAndLoseItsDispatch(demo);
     await expect.poll(async () => Number(await card.getAttribute('data-open')), { timeout: 30_000 }).toBe(before + 1);
     // Still the same document: the number came over the event stream, not from a navigation.
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     expect(await page.getByTestId('live-indicator').getAttribute('data-live')).toBe('true');
   });
 
