@@ -43,11 +43,12 @@ export interface ConsumerInfo {
   isActive?: boolean;
 }
 
+/** The poll's gate: only what the poll acts on (the broker's message totals would be bytes read for nothing). */
 export interface BrokerOverview {
   version?: string;
-  queueTotals: { messages?: number; ready?: number; unacked?: number };
+  /** Events the broker's statistics database has yet to process (`statistics_db_event_queue`): its numbers lag. */
+  statisticsBacklog?: number;
   objectTotals: { connections?: number; channels?: number; consumers?: number; queues?: number };
-  counters: MessageCounters;
 }
 
 /** One poll of the broker. A failed poll is kept too: the latest poll failing makes every broker verdict unknown. */
@@ -62,17 +63,30 @@ export type BrokerPoll =
       channels: ChannelStats[];
       /** Consumers of watched queues, read only when a queue looks stuck (evidence); undefined when not read. */
       consumers?: ConsumerInfo[];
+      /** The overview's `statistics_db_event_queue`, when sent: a backlog slows the poller down. */
+      statisticsBacklog?: number;
     }
   | { at: Date; ok: false; error: string };
 
 export type SuccessfulPoll = Extract<BrokerPoll, { ok: true }>;
 
-/** The management API as the poller needs it (server/adapters/management-api.ts implements it). */
+/** A poll's deadline: when `signal` aborts, every request of the poll still under way is cancelled. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The management API as the poller needs it (server/adapters/management-api.ts implements it). Every read is of
+ * the named queues or of what is stuck, never of everything in the vhost: its cost must not grow with the vhost.
+ */
 export interface ManagementPort {
-  overview(): Promise<BrokerOverview>;
-  watchedQueues(vhost: string, names: readonly string[]): Promise<QueueStats[]>;
-  channels(vhost: string, options?: { unconfirmedOnly?: boolean }): Promise<ChannelStats[]>;
-  consumers(vhost: string): Promise<ConsumerInfo[]>;
+  overview(options?: ReadOptions): Promise<BrokerOverview>;
+  /** The named queues that exist; a name missing from the result is not declared (or deleted). */
+  watchedQueues(vhost: string, names: readonly string[], options?: ReadOptions): Promise<QueueStats[]>;
+  /** With `unconfirmedOnly`, only the channels holding unconfirmed publishes (the only ones a finding is about). */
+  channels(vhost: string, options?: ReadOptions & { unconfirmedOnly?: boolean }): Promise<ChannelStats[]>;
+  /** The consumers of the named queues only; undefined when the broker did not say (unknown, not none). */
+  consumers(vhost: string, queues: readonly string[], options?: ReadOptions): Promise<ConsumerInfo[] | undefined>;
 }
 
 export interface BrokerDetectConfig {

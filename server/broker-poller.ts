@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { gatherBrokerPoll } from '../reconcilers/broker-gather.ts';
 import { judgeBroker } from '../reconcilers/broker-judge.ts';
 import type { BrokerDetectConfig, BrokerPoll, ManagementPort, SuccessfulPoll } from '../reconcilers/broker-types.ts';
-import { MIN_WINDOW_MS } from '../reconcilers/broker-window.ts';
+import { MIN_WINDOW_MS, STATISTICS_INTERVAL_MS } from '../reconcilers/broker-window.ts';
 import { BROKER_RECONCILERS } from '../reconcilers/registry.ts';
 import type { ReconConfig } from './config.ts';
 import type { ReconMetrics } from './metrics/registry.ts';
@@ -13,12 +13,20 @@ import type { ReconStore } from './store/types.ts';
 /** Polls kept for the overview charts and the reconcilers' consecutive-poll windows (5 minutes at 5 s). */
 const HISTORY_POLLS = 60;
 const MAX_BACKOFF_MS = 30_000;
+/** The management UI's own warning threshold for `statistics_db_event_queue`: past it the numbers lag badly. */
+const STATISTICS_BACKLOG_LIMIT = 1_000;
 
 export interface BrokerPollerDeps {
   config: Pick<
     ReconConfig,
     'vhost' | 'watchedQueues' | 'brokerPollIntervalMs' | 'brokerStuckPolls' | 'managementTimeoutMs'
-  >;
+  > & {
+    /**
+     * The broker's `collect_statistics_interval`, which the management API does not expose: the poll interval never
+     * goes below it (5 s, RabbitMQ's default, unless set).
+     */
+    brokerStatisticsIntervalMs?: number;
+  };
   api: ManagementPort;
   store: Pick<ReconStore, 'applyJudgements' | 'openFindingKeys'>;
   health: SourceHealthTracker;
@@ -47,14 +55,24 @@ export interface BrokerPoller extends BrokerView {
 /**
  * Polls the management API every interval, one poll in flight, backing off with jitter while it fails. Every replica
  * polls (each serves the overview and /metrics from memory); only the leader judges the polls and writes findings.
+ * A poll has one deadline, `managementTimeoutMs`, for all its requests together: past it the poll fails.
  */
 export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
   const { config, api, health, log } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const intervalMs = config.brokerPollIntervalMs;
+  // Polling faster than the broker refreshes its statistics re-reads the same numbers and only loads the broker.
+  const statisticsIntervalMs = config.brokerStatisticsIntervalMs ?? STATISTICS_INTERVAL_MS;
+  const intervalMs = Math.max(config.brokerPollIntervalMs, statisticsIntervalMs);
+  if (intervalMs > config.brokerPollIntervalMs) {
+    log.warn(
+      { configuredMs: config.brokerPollIntervalMs, statisticsIntervalMs },
+      'the broker poll interval is below the broker statistics interval: polling at the statistics interval',
+    );
+  }
+  const budgetMs = config.managementTimeoutMs;
   const detectConfig: BrokerDetectConfig = {
     stuckPolls: config.brokerStuckPolls,
-    staleAfterMs: 3 * intervalMs + config.managementTimeoutMs,
+    staleAfterMs: 3 * intervalMs + budgetMs,
   };
   // Enough for the longest window the checks may need (stuckPolls, widened to MIN_WINDOW_MS when polls are fast).
   const historyPolls = Math.max(HISTORY_POLLS, 2 * config.brokerStuckPolls + Math.ceil(MIN_WINDOW_MS / intervalMs));
@@ -70,7 +88,7 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
     let result: BrokerPoll;
     try {
       const previous = polls.findLast((p): p is SuccessfulPoll => p.ok);
-      result = await gatherBrokerPoll(api, config, previous, at);
+      result = await withDeadline(budgetMs, (signal) => gatherBrokerPoll(api, config, previous, at, signal));
       health.success('rabbitmq', clock());
       deps.metricsState.queueMessages = toQueueMessages(result);
       failures = 0;
@@ -113,8 +131,12 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
       await pollNow();
       // Full jitter over the upper half: replicas retrying a broker that just came back do not arrive together.
       const delayMs = failures ? Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** failures) * (0.5 + Math.random() / 2) : 0;
+      // A statistics database behind on its events serves old numbers; reading them more often only adds to its load.
+      const latest = polls.at(-1);
+      const isBehind = latest?.ok === true && (latest.statisticsBacklog ?? 0) > STATISTICS_BACKLOG_LIMIT;
+      const waitMs = Math.max(isBehind ? 2 * intervalMs : intervalMs, delayMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(intervalMs, delayMs));
+        const timer = setTimeout(resolve, waitMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -134,6 +156,29 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
       await loop;
     },
   };
+}
+
+/**
+ * Runs `read` with a signal that aborts after `budgetMs`, and fails then even if `read` ignores the signal: one
+ * deadline for every request of a poll, however many there are.
+ */
+async function withDeadline<T>(budgetMs: number, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`the poll took longer than its ${budgetMs} ms budget`);
+      deadline.abort(error);
+      reject(error);
+    }, budgetMs);
+  });
+  const reading = read(deadline.signal);
+  reading.catch(() => {}); // lost the race: its own failure (the abort) is already reported
+  try {
+    return await Promise.race([reading, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function toQueueMessages(poll: SuccessfulPoll): QueueMessageCount[] {

@@ -91,7 +91,9 @@ export interface ReconConfig {
   brokerPollIntervalMs: number;
   /** Consecutive polls a channel or queue must look stuck before a finding opens. */
   brokerStuckPolls: number;
-  /** Timeout of one management API request. */
+  /** The broker's `collect_statistics_interval` (not exposed by its API): the floor of the poll interval. */
+  brokerStatisticsIntervalMs: number;
+  /** Budget of one broker poll, all its requests together. */
   managementTimeoutMs: number;
   /** Bodies larger than this are stored truncated, with the true size recorded. */
   deadLetterMaxBytes: number;
@@ -148,6 +150,7 @@ const DEFAULTS = {
   RECON_DEAD_LETTER_QUEUES: 'dispatch.order-created.dlq',
   RECON_BROKER_POLL_INTERVAL_SECONDS: '5',
   RECON_BROKER_STUCK_POLLS: '3',
+  RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '5',
   RECON_MANAGEMENT_TIMEOUT_SECONDS: '5',
   RECON_DEAD_LETTER_MAX_BYTES: '1048576',
   RECON_READ_ONLY: 'false',
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     deadLetterQueues: list('RECON_DEAD_LETTER_QUEUES'),
     brokerPollIntervalMs: numberOf('RECON_BROKER_POLL_INTERVAL_SECONDS', 1) * 1000,
     brokerStuckPolls: numberOf('RECON_BROKER_STUCK_POLLS', 2),
+    brokerStatisticsIntervalMs: numberOf('RECON_BROKER_STATISTICS_INTERVAL_SECONDS', 1) * 1000,
     managementTimeoutMs: numberOf('RECON_MANAGEMENT_TIMEOUT_SECONDS', 0.5) * 1000,
     deadLetterMaxBytes: numberOf('RECON_DEAD_LETTER_MAX_BYTES', 1024),
     isReadOnly: ['true', '1', 'yes'].includes(readOnly),

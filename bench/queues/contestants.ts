@@ -18,10 +18,18 @@ export interface Contestant {
 /**
  * Recon's own poll, wired as server/recon.ts wires it: the real adapter and the real poller, whose `pollNow()` runs
  * `gatherBrokerPoll` with the previous poll (so consumers are read exactly when Recon would read them). Not the
- * leader, so no findings are judged or stored: that is database work, not broker traffic.
+ * leader, so no findings are judged or stored: that is database work, not broker traffic. `maxQueuesByName: 0`
+ * makes the adapter read the watched queues by one name-filtered listing, its path for long lists of names.
  */
-export function createReconContestant(config: ReconConfig): Contestant {
-  const api = createManagementApi({ url: config.rabbitmqManagementUrl, timeoutMs: config.managementTimeoutMs });
+export function createReconContestant(
+  config: ReconConfig,
+  { label = "Recon's poll", maxQueuesByName }: { label?: string; maxQueuesByName?: number } = {},
+): Contestant {
+  const api = createManagementApi({
+    url: config.rabbitmqManagementUrl,
+    timeoutMs: config.managementTimeoutMs,
+    ...(maxQueuesByName === undefined ? {} : { maxQueuesByName }),
+  });
   const metricsState = createMetricsState();
   const notUsed = () => Promise.reject(new Error('a follower never writes findings'));
   const poller = startBrokerPoller({
@@ -35,7 +43,7 @@ export function createReconContestant(config: ReconConfig): Contestant {
     isLeader: () => false,
   });
   return {
-    label: "Recon's poll",
+    label,
     async poll() {
       const result = await poller.pollNow();
       if (!result.ok) throw new Error(`Recon's poll failed: ${result.error}`);

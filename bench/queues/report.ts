@@ -23,6 +23,8 @@ export interface QueuesReportInput {
   /** Broker CPU seconds per second while nobody polls, measured before and after the rounds. */
   idleCpuPerSecond: [number, number];
   recon: string;
+  /** Other ways Recon could poll (e.g. the watched queues by one listing), compared with its own; absent in old runs. */
+  alternatives?: string[];
   /** The baselines' labels; the first is the issue's (no compression). */
   exporters: string[];
   samples: RoundSample[];
@@ -39,11 +41,13 @@ const ms = (seconds: number) => `${(seconds * 1000).toFixed(seconds < 0.1 ? 1 : 
 export function toQueuesMarkdown(r: QueuesReportInput): string {
   const idle = (r.idleCpuPerSecond[0] + r.idleCpuPerSecond[1]) / 2;
   const recon = summarize(r.samples, r.recon, idle);
+  const alternatives = (r.alternatives ?? []).map((label) => summarize(r.samples, label, idle));
   const exporters = r.exporters.map((label) => summarize(r.samples, label, idle));
+  const others = [...alternatives, ...exporters];
   const row = (what: string, pick: (s: Summary) => number, show: (n: number) => string) => [
     what,
     show(pick(recon)),
-    ...exporters.flatMap((e) => [show(pick(e)), ratio(pick(e) / pick(recon))]),
+    ...others.flatMap((e) => [show(pick(e)), ratio(pick(e) / pick(recon))]),
   ];
   return [
     `### Results: ${int(r.queues)} queues in vhost \`${r.vhost}\` (${int(r.brokerQueues)} on the broker), ` +
@@ -54,14 +58,15 @@ export function toQueuesMarkdown(r: QueuesReportInput): string {
     `- Code: ${r.code}`,
     `- Workload: ${r.workload}`,
     `- Each round: at least ${r.polls} polls per contestant, back to back, and more until ${r.minRoundSeconds} s ` +
-      `have passed (${recon.polls} polls of Recon's in all, ${exporters.map((e) => e.polls).join(' and ')} of the ` +
-      "exporters'); the contestants' order rotates every round",
+      `have passed (${recon.polls} polls of Recon's in all, ` +
+      alternatives.map((a) => `${a.polls} of "${a.label}", `).join('') +
+      `${exporters.map((e) => e.polls).join(' and ')} of the exporters'); the contestants' order rotates every round`,
     `- Broker CPU while idle: ${ms(r.idleCpuPerSecond[0])} per second before the rounds, ` +
       `${ms(r.idleCpuPerSecond[1])} after (subtracted below, pro rata to each round's wall time)`,
     '',
     ...table(
-      ['per poll (medians)', r.recon, ...exporters.flatMap((e) => [e.label, '/ Recon'])],
-      `lr${'rr'.repeat(exporters.length)}`,
+      ['per poll (medians)', r.recon, ...others.flatMap((e) => [e.label, '/ Recon'])],
+      `lr${'rr'.repeat(others.length)}`,
       [
         row('requests', (s) => s.requestsPerPoll, int),
         row('response body bytes (as sent: compressed for gzip)', (s) => s.bodyBytes, showBytes),
@@ -93,7 +98,9 @@ export function toQueuesMarkdown(r: QueuesReportInput): string {
     ]),
     `#### Requests per poll`,
     '',
-    ...requestTable([r.recon, ...r.exporters].flatMap((label) => requestRows(r.samples, label))),
+    ...requestTable(
+      [r.recon, ...(r.alternatives ?? []), ...r.exporters].flatMap((label) => requestRows(r.samples, label)),
+    ),
   ].join('\n');
 }
 

@@ -43,7 +43,7 @@ export function summarize(samples: RoundSample[], label: string, idleCpuPerSecon
   };
 }
 
-/** A contestant's requests grouped by path: how many per poll, and what each returned. */
+/** A contestant's requests grouped by request as sent (path and query): how many per poll, and what each returned. */
 export interface RequestRow {
   label: string;
   path: string;
@@ -58,8 +58,9 @@ export interface RequestRow {
 export function requestRows(samples: RoundSample[], label: string): RequestRow[] {
   const polls = samples.filter((s) => s.label === label).flatMap((s) => s.polls);
   const byPath = new Map<string, { example: string; bytes: number[]; ms: number[] }>();
+  // Not by path alone: one queue is read for its statistics and, when it looks stuck, again for its consumers.
   for (const request of polls.flatMap((p) => p.requests)) {
-    const path = request.path.split('?')[0]!;
+    const path = request.path;
     const entry = byPath.get(path) ?? { example: request.path, bytes: [], ms: [] };
     entry.bytes.push(request.bodyBytes);
     entry.ms.push(request.ms);

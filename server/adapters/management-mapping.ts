@@ -55,22 +55,17 @@ export function toConsumerInfo(raw: Raw): ConsumerInfo {
 }
 
 export function toOverview(raw: Raw): BrokerOverview {
-  const queues = objectOf(raw.queue_totals);
   const objects = objectOf(raw.object_totals);
+  const backlog = numberOf(raw.statistics_db_event_queue);
   return {
     version: stringOf(raw.rabbitmq_version),
-    queueTotals: {
-      messages: numberOf(queues?.messages),
-      ready: numberOf(queues?.messages_ready),
-      unacked: numberOf(queues?.messages_unacknowledged),
-    },
+    ...(backlog === undefined ? {} : { statisticsBacklog: backlog }),
     objectTotals: {
       connections: numberOf(objects?.connections),
       channels: numberOf(objects?.channels),
       consumers: numberOf(objects?.consumers),
       queues: numberOf(objects?.queues),
     },
-    counters: countersOf(objectOf(raw.message_stats)),
   };
 }
 

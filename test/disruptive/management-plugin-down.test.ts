@@ -24,6 +24,8 @@ describe('the management plugin disabled mid-run', () => {
     recon = await startTestRecon(env, {
       RECON_WATCHED_QUEUES: QUEUE,
       RECON_BROKER_POLL_INTERVAL_SECONDS: '2',
+      // Polls faster than the broker's 5 s statistics refresh (the default floor): a faster test.
+      RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '1',
       RECON_BROKER_STUCK_POLLS: '3',
       RECON_MANAGEMENT_TIMEOUT_SECONDS: '2',
     });

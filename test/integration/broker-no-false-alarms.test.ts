@@ -50,6 +50,8 @@ describe('broker checks under healthy demo traffic', () => {
     // and two polls to call something stuck.
     recon = await startTestRecon(env, {
       RECON_BROKER_POLL_INTERVAL_SECONDS: '1',
+      // Below the broker's 5 s statistics refresh too: re-read numbers make a false 'stuck' easier.
+      RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '1',
       RECON_BROKER_STUCK_POLLS: '2',
     });
   });

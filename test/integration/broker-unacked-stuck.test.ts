@@ -26,6 +26,8 @@ describe('broker: a consumer that takes messages and never acks', () => {
     recon = await startTestRecon(env, {
       RECON_WATCHED_QUEUES: QUEUE,
       RECON_BROKER_POLL_INTERVAL_SECONDS: '2',
+      // Polls faster than the broker's 5 s statistics refresh (the default floor): a faster test.
+      RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '1',
       RECON_BROKER_STUCK_POLLS: '3',
     });
   });

@@ -61,6 +61,8 @@ describe('dashboards and alert rules against a real Prometheus scraping Recon an
       RABBITMQ_MANAGEMENT_URL: env.managementUrl,
       RECON_POLL_INTERVAL_SECONDS: '1',
       RECON_BROKER_POLL_INTERVAL_SECONDS: '1',
+      // Polls faster than the broker's 5 s statistics refresh (the default floor): a faster test.
+      RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '1',
       RECON_GRACE_SECONDS: '2',
       RECON_OVERLAP_SECONDS: '10',
     });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ManagementPort } from '../../reconcilers/broker-types.ts';
 import { type BrokerPoller, startBrokerPoller } from '../../server/broker-poller.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
@@ -7,18 +7,31 @@ import { createMetricsState } from '../../server/metrics/state.ts';
 import { createSourceHealthTracker } from '../../server/source-health.ts';
 import { makeQueue, QUEUE } from '../support/broker-builders.ts';
 
-function setup({ isLeader = true } = {}) {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setup({
+  isLeader = true,
+  intervalMs = 60_000,
+  timeoutMs = 1_000,
+  api: overrides = {},
+}: {
+  isLeader?: boolean;
+  intervalMs?: number;
+  timeoutMs?: number;
+  api?: Partial<ManagementPort>;
+} = {}) {
   const state = { isDown: false, calls: 0, judged: 0 };
   const api: ManagementPort = {
     async overview() {
       state.calls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       if (state.isDown) throw new Error('GET /api/overview failed', { cause: new Error('connect ECONNREFUSED') });
-      return { version: '3.10.8', queueTotals: {}, objectTotals: { channels: 0 }, counters: {} };
+      return { version: '3.10.8', objectTotals: { channels: 0 } };
     },
     watchedQueues: async () => [makeQueue({ ready: 2, unacked: 5, counters: { ack: state.calls } })],
     channels: async () => [],
     consumers: async () => [],
+    ...overrides,
   };
   const store = {
     applyJudgements: async () => ({ opened: 0, resolved: 0 }),
@@ -34,9 +47,9 @@ function setup({ isLeader = true } = {}) {
     config: {
       vhost: '/',
       watchedQueues: [QUEUE],
-      brokerPollIntervalMs: 60_000,
+      brokerPollIntervalMs: intervalMs,
       brokerStuckPolls: 3,
-      managementTimeoutMs: 1_000,
+      managementTimeoutMs: timeoutMs,
     },
     api,
     store,
@@ -52,6 +65,7 @@ function setup({ isLeader = true } = {}) {
 let poller: BrokerPoller | undefined;
 afterEach(async () => {
   await poller?.stop();
+  vi.useRealTimers();
 });
 
 describe('the broker poller', () => {
@@ -93,5 +107,61 @@ describe('the broker poller', () => {
     poller = leader.poller;
     await poller.pollNow();
     expect(leader.state.judged).toBeGreaterThan(0);
+  });
+
+  it('fails a poll whose requests together outlast its budget, though each is within its own timeout', async () => {
+    const signals: AbortSignal[] = [];
+    const slow = async <T>(value: T, options?: { signal?: AbortSignal }) => {
+      if (options?.signal) signals.push(options.signal);
+      await sleep(150);
+      return value;
+    };
+    const s = setup({
+      timeoutMs: 400,
+      api: {
+        overview: (o) => slow({ objectTotals: { channels: 2 } }, o),
+        watchedQueues: (_v, _n, o) => slow([makeQueue({ counters: {} })], o),
+        channels: (_v, o) => slow([], o),
+        consumers: (_v, _q, o) => slow([], o),
+      },
+    });
+    poller = s.poller;
+    const failed = await poller.pollNow();
+    expect(failed).toMatchObject({ ok: false, error: expect.stringContaining('longer than its 400 ms budget') });
+    expect(s.health.snapshot()).toEqual([expect.objectContaining({ source: 'rabbitmq', up: false })]);
+    // Every request of the poll shared one deadline, and it was called off.
+    expect(new Set(signals).size).toBe(1);
+    expect(signals[0]!.aborted).toBe(true);
+  });
+
+  it('polls no faster than the broker refreshes its statistics (5 s), whatever the configured interval', async () => {
+    vi.useFakeTimers();
+    const s = setup({ intervalMs: 1_000 });
+    poller = s.poller;
+    await vi.advanceTimersByTimeAsync(4_500);
+    expect(s.state.calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(s.state.calls).toBe(2);
+    expect(poller.staleAfterMs).toBe(3 * 5_000 + 1_000);
+  });
+
+  it('waits twice as long while the broker statistics database is behind on its events', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const s = setup({
+      intervalMs: 5_000,
+      api: {
+        async overview() {
+          calls += 1;
+          return { objectTotals: { channels: 0 }, statisticsBacklog: 50_000 };
+        },
+      },
+    });
+    poller = s.poller;
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(calls).toBe(1);
+    expect(poller.polls()).toEqual([expect.objectContaining({ ok: true, statisticsBacklog: 50_000 })]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(calls).toBe(2);
   });
 });

@@ -57,7 +57,7 @@ describe('management API mapping', () => {
     });
   });
 
-  it('maps a consumer with its queue and channel', () => {
+  it('maps a consumer with its queue and channel (a queue reply with consumer_details.* columns)', () => {
     const raw = {
       consumer_tag: 'never-acks',
       queue: { name: 'a.one' },
@@ -81,15 +81,17 @@ describe('management API mapping', () => {
     const raw = {
       rabbitmq_version: '3.10.8',
       object_totals: { channels: 3, connections: 1, consumers: 2, queues: 5 },
-      queue_totals: { messages: 37, messages_ready: 32, messages_unacknowledged: 5 },
-      message_stats: { confirm: 20, publish: 25 },
+      statistics_db_event_queue: 0,
     };
     expect(toOverview(raw)).toEqual({
       version: '3.10.8',
-      queueTotals: { messages: 37, ready: 32, unacked: 5 },
+      statisticsBacklog: 0,
       objectTotals: { channels: 3, connections: 1, consumers: 2, queues: 5 },
-      counters: { confirm: 20, publish: 25 },
     });
+  });
+
+  it('leaves the statistics backlog out of an overview that does not send it', () => {
+    expect(toOverview({ rabbitmq_version: '3.10.8' })).not.toHaveProperty('statisticsBacklog');
   });
 
   it('escapes queue names for the server-side regex filter', () => {
