@@ -1,8 +1,35 @@
+import type { MessageCounters } from '../../../reconcilers/broker-types.ts';
 import type { ActionName } from '../../../reconcilers/repair-types.ts';
-import type { FindingKind, FindingState, Severity, Verdict } from '../../../reconcilers/types.ts';
+import type { Finding as DomainFinding } from '../../../reconcilers/types.ts';
+import type { toActionJson, toAuditJson } from '../../../server/http/action-json.ts';
+import type { TimelineEvent as ServerTimelineEvent } from '../../../server/http/timeline-events.ts';
+import type { LatencyPoint as ServerLatencyPoint } from '../../../server/metrics/latency-history.ts';
+import type {
+  DeadLetter as StoredDeadLetter,
+  DeadLetterPage as StoredDeadLetterPage,
+  DeadLetterSummary as StoredDeadLetterSummary,
+  DeathEntry as StoredDeathEntry,
+} from '../../../server/store/dead-letter-types.ts';
+import type {
+  HistoryPoint,
+  OpenSummary,
+  FindingPage as StoredFindingPage,
+  SourceHealth as StoredSourceHealth,
+} from '../../../server/store/types.ts';
 
-// The JSON the server sends, as the UI reads it. Dates arrive as ISO text. The domain's vocabulary (kinds, actions)
-// comes from reconcilers/; the shapes mirror server/http. Every string here may be attacker-controlled: render as text.
+// The JSON the server sends, as the UI reads it. Where the server has a type for exactly what a route sends, it is
+// imported here (`import type` only: nothing of the server reaches the bundle) and `Wire` turns its Dates into the
+// ISO text JSON carries. The rest mirror server/http: their server types live in modules that import pg, pino or
+// the broker poller, which the UI must not pull in. Every string here may be attacker-controlled: render as text.
+
+/** A server type as `JSON.stringify` sends it: every Date becomes ISO text. */
+type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -12,47 +39,21 @@ export interface Session {
   readOnly: boolean;
 }
 
-export interface Finding {
-  id: string;
-  kind: FindingKind;
-  key: string;
-  severity: Severity;
-  verdict: Verdict;
-  state: FindingState;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  evidence: Record<string, unknown>;
-  actions: string[];
-}
+export type Finding = Wire<DomainFinding>;
 
-export interface FindingDetail extends Finding {
+export type FindingDetail = Finding & {
   /** What each action would do, in the operator's words (for the confirmation). */
   actionDetails?: Array<{ action: string; description: string }>;
-}
+};
 
-export interface FindingPage {
-  items: Finding[];
-  nextCursor: string | null;
-}
+export type FindingPage = Wire<StoredFindingPage>;
 
-export interface SourceHealth {
-  source: string;
-  up: boolean;
-  lastSuccessAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-}
+export type SourceHealth = Wire<StoredSourceHealth>;
 
 /** Rates per second; a field the broker did not send is absent, not zero. */
-export interface MessageRates {
-  publish?: number;
-  deliver?: number;
-  redeliver?: number;
-  ack?: number;
-  confirm?: number;
-}
+export type MessageRates = MessageCounters;
 
+// server/http/broker-overview.ts: QueueNow, QueueHistoryPoint and toBrokerNow's queues.
 export interface QueueNow {
   name: string;
   exists: boolean | null;
@@ -71,26 +72,18 @@ export interface QueueHistoryPoint {
   queues: Array<{ name: string; ready?: number; unacked?: number; consumers?: number; rates: MessageRates }>;
 }
 
-export interface LatencyPoint {
-  at: string;
-  count: number;
-  p50Seconds: number | null;
-  p95Seconds: number | null;
-}
+export type BrokerQueueNow = Pick<QueueNow, 'name' | 'exists' | 'ready' | 'unacked' | 'consumers'>;
 
-export interface KindSummary {
-  kind: FindingKind;
-  open: number;
-  oldestFirstSeenAt: string | null;
-  oldestAgeSeconds: number | null;
-}
+export type LatencyPoint = Wire<ServerLatencyPoint>;
+
+export type KindSummary = Wire<OpenSummary> & { oldestAgeSeconds: number | null };
 
 export interface Overview {
   at: string;
   minutes: number;
   bucketSeconds: number;
   findings: KindSummary[];
-  history: Array<{ at: string; kind: FindingKind; open: number }>;
+  history: Wire<HistoryPoint>[];
   sources: SourceHealth[];
   queues: QueueNow[];
   queueHistory: QueueHistoryPoint[];
@@ -99,20 +92,7 @@ export interface Overview {
   pollIntervalSeconds?: number;
 }
 
-export interface TimelineEvent {
-  at: string;
-  source: 'order' | 'outbox' | 'dispatch' | 'finding' | 'dead-letter';
-  type: string;
-  detail: Record<string, string | number | null>;
-}
-
-export interface BrokerQueueNow {
-  name: string;
-  exists: boolean | null;
-  ready?: number;
-  unacked?: number;
-  consumers?: number;
-}
+export type TimelineEvent = Wire<ServerTimelineEvent>;
 
 export interface OrderTimeline {
   orderId: string;
@@ -126,87 +106,24 @@ export interface OrderTimeline {
   broker: { at: string; queues: BrokerQueueNow[] } | null;
 }
 
-export interface DeathEntry {
-  queue: string | null;
-  reason: string | null;
-  count: number | null;
-  time: string | null;
-  exchange: string | null;
-  routingKeys: string[];
-}
+export type DeathEntry = StoredDeathEntry;
 
-export interface DeadLetterSummary {
-  id: string;
-  queue: string;
-  messageId: string | null;
-  dedupeKey: string;
-  receivedAt: string;
-  bodySize: number;
-  bodyTruncated: boolean;
-  isParseable: boolean;
-  contentType: string | null;
-  reason: string;
-  deathCount: number;
-  originExchange: string | null;
-  originRoutingKeys: string[];
-  firstDeathQueue: string | null;
-  orderId: string | null;
-  state: string;
-  stateReason: string | null;
-}
+export type DeadLetterSummary = Wire<StoredDeadLetterSummary>;
 
-export interface DeadLetter extends DeadLetterSummary {
+/** The body as server/http/routes-dead-letters.ts sends it: text, never the stored bytes. */
+export type DeadLetter = Wire<Omit<StoredDeadLetter, 'body'>> & {
   body: { encoding: 'utf8' | 'base64'; text: string };
   /** Present only when the body is whole, valid JSON. */
   parsed?: unknown;
-  properties: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  xDeath: DeathEntry[];
-}
+};
 
-export interface DeadLetterPage {
-  items: DeadLetterSummary[];
-  nextCursor: string | null;
-}
+export type DeadLetterPage = Wire<StoredDeadLetterPage>;
 
-export interface Action {
-  id: string;
-  href: string;
-  action: ActionName;
-  findingId: string;
-  target: string;
-  status: string;
-  detail: string | null;
-  actor: string;
-  role: string;
-  reason: string;
-  idempotencyKey: string;
-  messageId: string | null;
-  attempts: number;
-  bulkId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  settledAt: string | null;
-}
+export type Action = ReturnType<typeof toActionJson>;
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actionId: string;
-  event: string;
-  actor: string;
-  role: string;
-  action: string;
-  target: string;
-  idempotencyKey: string;
-  reason: string;
-  outcome: string;
-  detail: string | null;
-}
+export type AuditEntry = ReturnType<typeof toAuditJson>;
 
-export interface ActionWithAudit extends Action {
-  audit: AuditEntry[];
-}
+export type ActionWithAudit = Action & { audit: AuditEntry[] };
 
 export interface ActionPage {
   items: Action[];
@@ -218,6 +135,8 @@ export interface AuditPage {
   nextBefore: string | null;
 }
 
+// server/http/routes-bulk-actions.ts. BulkRecord and BulkItem live in server/store/bulk-store.ts (imports pg),
+// PlannedItem in server/actions/bulk-actions.ts (imports pino and node:crypto), Role in server/store/user-store.ts (pg).
 export interface BulkPlan {
   action: ActionName;
   total: number;
@@ -248,6 +167,7 @@ export interface BulkProgress {
   reason: string;
   selection: unknown;
   ratePerSecond: number;
+  /** Computed when read: the stored statuses plus `interrupted` and `settling`. */
   status: string;
   createdAt: string;
   heartbeatAt: string;

@@ -14,3 +14,5 @@ export function useCursorStack() {
     previous: () => setStack((s) => s.slice(0, -1)),
   };
 }
+
+export type CursorStack = ReturnType<typeof useCursorStack>;

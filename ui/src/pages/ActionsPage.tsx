@@ -42,13 +42,7 @@ export function ActionsPage({ status }: { status: string }) {
       {isLoading && !data && <p data-testid="loading">Loading…</p>}
       {data && <ActionsTable actions={data.items} testId="actions-table" />}
       {data && data.items.length === 0 && <p class="muted">No actions.</p>}
-      <Pager
-        label={`Page ${pages.pageNumber}`}
-        hasPrevious={pages.hasPrevious}
-        hasNext={!!data?.nextBefore}
-        onPrevious={pages.previous}
-        onNext={() => data?.nextBefore && pages.next(data.nextBefore)}
-      />
+      <Pager pages={pages} nextCursor={data?.nextBefore} />
     </section>
   );
 }

@@ -18,13 +18,7 @@ export function AuditPage() {
       {isLoading && !data && <p data-testid="loading">Loading…</p>}
       {data && <AuditTable entries={data.items} testId="audit-table" />}
       {data && data.items.length === 0 && <p class="muted">No audited actions yet.</p>}
-      <Pager
-        label={`Page ${pages.pageNumber}`}
-        hasPrevious={pages.hasPrevious}
-        hasNext={!!data?.nextBefore}
-        onPrevious={pages.previous}
-        onNext={() => data?.nextBefore && pages.next(data.nextBefore)}
-      />
+      <Pager pages={pages} nextCursor={data?.nextBefore} />
     </section>
   );
 }

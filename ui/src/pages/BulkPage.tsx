@@ -128,13 +128,7 @@ export function BulkPage({ id }: { id: string }) {
           </tbody>
         </table>
       </div>
-      <Pager
-        label={`Items ${items.pageNumber}`}
-        hasPrevious={items.hasPrevious}
-        hasNext={bulk.nextAfter !== null}
-        onPrevious={items.previous}
-        onNext={() => bulk.nextAfter !== null && items.next(String(bulk.nextAfter))}
-      />
+      <Pager pages={items} nextCursor={bulk.nextAfter === null ? null : String(bulk.nextAfter)} noun="Items" />
     </section>
   );
 }

@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
 import type { DeadLetterPage } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { SearchFilters } from '../components/SearchFilters.tsx';
 import { Time } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
 import { useCursorStack } from '../hooks/use-cursor-stack.ts';
@@ -20,7 +20,6 @@ interface Filters {
 
 export function DeadLettersPage({ filters }: { filters: Filters }) {
   const pages = useCursorStack();
-  const [q, setQ] = useState(filters.q);
   const { data, error, isLoading } = useApi<DeadLetterPage>('/api/dead-letters', {
     reason: filters.reason,
     q: filters.q,
@@ -34,44 +33,23 @@ export function DeadLettersPage({ filters }: { filters: Filters }) {
   return (
     <section>
       <h1>Dead letters</h1>
-      <search>
-        <form
-          class="filters"
-          onSubmit={(e) => {
-            e.preventDefault();
-            go({ q: q.trim() });
-          }}
-        >
-          <label>
-            Reason
-            <select
-              data-testid="filter-reason"
-              value={filters.reason}
-              onChange={(e) => go({ reason: e.currentTarget.value })}
-            >
-              <option value="">any reason</option>
-              {reasons.map((reason) => (
-                <option key={reason} value={reason}>
-                  {reason}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Order id, message id or body text
-            <input
-              type="search"
-              data-testid="search"
-              maxLength={200}
-              value={q}
-              onInput={(e) => setQ(e.currentTarget.value)}
-            />
-          </label>
-          <button type="submit" data-testid="search-submit">
-            Search
-          </button>
-        </form>
-      </search>
+      <SearchFilters q={filters.q} onSearch={(q) => go({ q })} searchLabel="Order id, message id or body text">
+        <label>
+          Reason
+          <select
+            data-testid="filter-reason"
+            value={filters.reason}
+            onChange={(e) => go({ reason: e.currentTarget.value })}
+          >
+            <option value="">any reason</option>
+            {reasons.map((reason) => (
+              <option key={reason} value={reason}>
+                {reason}
+              </option>
+            ))}
+          </select>
+        </label>
+      </SearchFilters>
       <ErrorText error={error} />
       {isLoading && !data && <p data-testid="loading">Loading…</p>}
       {data && (
@@ -120,13 +98,7 @@ export function DeadLettersPage({ filters }: { filters: Filters }) {
         </div>
       )}
       {data && data.items.length === 0 && <p class="muted">No dead letters match.</p>}
-      <Pager
-        label={`Page ${pages.pageNumber}`}
-        hasPrevious={pages.hasPrevious}
-        hasNext={!!data?.nextCursor}
-        onPrevious={pages.previous}
-        onNext={() => data?.nextCursor && pages.next(data.nextCursor)}
-      />
+      <Pager pages={pages} nextCursor={data?.nextCursor} />
     </section>
   );
 }

@@ -61,13 +61,7 @@ export function FindingsPage({ filters }: { filters: FindingFilters }) {
       )}
       {isLoading && !data && <p data-testid="loading">Loading…</p>}
       {data && data.items.length === 0 && <p class="muted">No findings match.</p>}
-      <Pager
-        label={`Page ${pages.pageNumber}`}
-        hasPrevious={pages.hasPrevious}
-        hasNext={!!data?.nextCursor}
-        onPrevious={pages.previous}
-        onNext={() => data?.nextCursor && pages.next(data.nextCursor)}
-      />
+      <Pager pages={pages} nextCursor={data?.nextCursor} />
       {isBulkOpen && (
         <BulkDialog
           selected={[...selected.values()]}

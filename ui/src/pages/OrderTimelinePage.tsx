@@ -1,8 +1,9 @@
 import type { OrderTimeline, TimelineEvent } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { QueueTable } from '../components/QueueTable.tsx';
 import { Time } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
-import { formatCount, toPrettyJson } from '../lib/format.ts';
+import { toPrettyJson } from '../lib/format.ts';
 import { href } from '../routing/routes.ts';
 
 /** One order's story across the order database, the broker, dead letters, the dispatch database and Recon. */
@@ -82,40 +83,14 @@ function BrokerNow({ broker }: { broker: OrderTimeline['broker'] }) {
       {!broker ? (
         <p class="muted">The broker was not read recently: its queue depth is unknown.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>
+        <QueueTable
+          queues={broker.queues}
+          caption={
+            <>
               Watched queues at <Time iso={broker.at} />
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" class="num">
-                  Ready
-                </th>
-                <th scope="col" class="num">
-                  Unacked
-                </th>
-                <th scope="col" class="num">
-                  Consumers
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {broker.queues.map((q) => (
-                <tr key={q.name}>
-                  <td>
-                    {q.name}
-                    {q.exists === false && <span class="badge warn">not on the broker</span>}
-                  </td>
-                  <td class="num">{formatCount(q.ready)}</td>
-                  <td class="num">{formatCount(q.unacked)}</td>
-                  <td class="num">{formatCount(q.consumers)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+        />
       )}
     </section>
   );

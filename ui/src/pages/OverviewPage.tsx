@@ -1,11 +1,11 @@
 import { ErrorText } from '../components/ErrorText.tsx';
+import { QueueTable } from '../components/QueueTable.tsx';
 import { useNow } from '../hooks/use-now.ts';
 import { useOverviewStream } from '../hooks/use-overview-stream.ts';
 import { staleReasons } from '../lib/staleness.ts';
 import { KindCards } from './overview/KindCards.tsx';
 import { LiveIndicator } from './overview/LiveIndicator.tsx';
 import { OverviewCharts } from './overview/OverviewCharts.tsx';
-import { QueuesTable } from './overview/QueuesTable.tsx';
 import { SourceList } from './overview/SourceList.tsx';
 
 export function OverviewPage() {
@@ -52,7 +52,11 @@ export function OverviewPage() {
       <SourceList sources={overview.sources} nowMs={serverNowMs} />
       <KindCards findings={overview.findings} elapsedSeconds={elapsedSeconds} />
       <OverviewCharts overview={overview} />
-      <QueuesTable queues={overview.queues} />
+      <section aria-labelledby="queues-title">
+        <h2 id="queues-title">Watched queues</h2>
+        <QueueTable queues={overview.queues} isLive />
+        {overview.queues.length === 0 && <p class="muted">The broker is not being polled.</p>}
+      </section>
     </section>
   );
 }

@@ -1,0 +1,80 @@
+import type { ComponentChildren } from 'preact';
+import type { BrokerQueueNow, QueueNow } from '../api/types.ts';
+import { formatCount, formatRate } from '../lib/format.ts';
+import { Time } from './Time.tsx';
+
+interface Props {
+  /** The overview's queues (rates, staleness, read time) or an order timeline's (depth only). */
+  queues: readonly (BrokerQueueNow & Partial<QueueNow>)[];
+  caption?: ComponentChildren;
+  /** The overview's live table: rate and read-time columns, and its stable test ids. */
+  isLive?: boolean;
+}
+
+/** The watched queues: how deep each is, and whether the broker has it at all. */
+export function QueueTable({ queues, caption, isLive = false }: Props) {
+  return (
+    <div class="table-wrap">
+      <table data-testid={isLive ? 'queues-table' : undefined}>
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            <th scope="col">Queue</th>
+            <th scope="col" class="num">
+              Ready
+            </th>
+            <th scope="col" class="num">
+              Unacked
+            </th>
+            <th scope="col" class="num">
+              Consumers
+            </th>
+            {isLive && (
+              <>
+                <th scope="col" class="num">
+                  Publish
+                </th>
+                <th scope="col" class="num">
+                  Deliver
+                </th>
+                <th scope="col" class="num">
+                  Ack
+                </th>
+                <th scope="col">Read at</th>
+              </>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {queues.map((q) => (
+            <tr
+              key={q.name}
+              data-testid={isLive ? 'queue-row' : undefined}
+              data-queue={isLive ? q.name : undefined}
+              class={q.isStale ? 'stale' : undefined}
+            >
+              <td>
+                {q.name}
+                {q.exists === false && <span class="badge warn">not on the broker</span>}
+                {q.isStale && <span class="badge warn">stale</span>}
+              </td>
+              <td class="num">{formatCount(q.ready)}</td>
+              <td class="num">{formatCount(q.unacked)}</td>
+              <td class="num">{formatCount(q.consumers)}</td>
+              {isLive && (
+                <>
+                  <td class="num">{formatRate(q.rates?.publish)}</td>
+                  <td class="num">{formatRate(q.rates?.deliver)}</td>
+                  <td class="num">{formatRate(q.rates?.ack)}</td>
+                  <td>
+                    <Time iso={q.at} />
+                  </td>
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
