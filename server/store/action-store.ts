@@ -21,6 +21,30 @@ const LIST = `SELECT * FROM actions WHERE ($1::text IS NULL OR status = $1) AND 
 const AUDIT = `SELECT * FROM audit_log WHERE ($1::uuid IS NULL OR action_id = $1) AND ($2::bigint IS NULL OR id < $2)
   ORDER BY id DESC LIMIT $3`;
 
+// Claims and settles of one target take turns (a transaction-scoped advisory lock on the target). Without it a claim
+// whose snapshot still saw the other action pending, but whose insert came after that action settled `done`, found
+// neither the live index entry nor the done row, and a second action ran (seen under load: 2 of 50 parallel presses).
+const LOCK_TARGET = "SELECT pg_advisory_xact_lock(hashtextextended('recon.action-target:' || $1, 0))";
+const LOCK_TARGET_OF = `SELECT pg_advisory_xact_lock(hashtextextended('recon.action-target:' || target, 0))
+  FROM actions WHERE id = $1`;
+
+/** Runs `statement` in a transaction that first takes the target's lock; the statement's snapshot follows the lock. */
+async function underTargetLock(pool: Pool, lock: [string, unknown[]], statement: [string, unknown[]]) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(...lock);
+    const result = await client.query(...statement);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** How often claim() looks again when the live action it collided with settled in between. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -34,22 +58,29 @@ export function createActionStore(pool: Pool): ActionStore {
     findByKey,
     async claim(intent) {
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-        const { rows } = await pool.query(CLAIM, [
-          intent.id,
-          intent.action,
-          intent.findingId,
-          intent.target,
-          intent.actor,
-          intent.role,
-          intent.reason,
-          intent.idempotencyKey,
-          intent.requestHash,
-          intent.messageId,
-          intent.leaseMs,
-          intent.bulkId ?? null,
-          intent.holdMs,
-          intent.findingOpenedAt,
-        ]);
+        const { rows } = await underTargetLock(
+          pool,
+          [LOCK_TARGET, [intent.target]],
+          [
+            CLAIM,
+            [
+              intent.id,
+              intent.action,
+              intent.findingId,
+              intent.target,
+              intent.actor,
+              intent.role,
+              intent.reason,
+              intent.idempotencyKey,
+              intent.requestHash,
+              intent.messageId,
+              intent.leaseMs,
+              intent.bulkId ?? null,
+              intent.holdMs,
+              intent.findingOpenedAt,
+            ],
+          ],
+        );
         if (rows[0]) return { kind: 'claimed', action: toAction(rows[0]) };
         // Separate statements see what the concurrent insert committed, which the INSERT's snapshot may not.
         const earlier = await findByKey(intent.actor, intent.idempotencyKey);
@@ -60,7 +91,11 @@ export function createActionStore(pool: Pool): ActionStore {
       throw new Error(`claiming ${intent.action} on ${intent.target}: conflicted ${CLAIM_ATTEMPTS} times`);
     },
     async settle(id, { status, detail }, event, retryAfterMs) {
-      const { rows } = await pool.query(SETTLE, [id, status, detail, event, retryAfterMs]);
+      const { rows } = await underTargetLock(
+        pool,
+        [LOCK_TARGET_OF, [id]],
+        [SETTLE, [id, status, detail, event, retryAfterMs]],
+      );
       return rows[0] && toAction(rows[0]);
     },
     async saveResponse(id, response) {
