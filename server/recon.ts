@@ -174,6 +174,10 @@ export async function startRecon(
       role: 'admin',
       passwordHash: await hashPassword(config.admin.password),
     });
+  else if ((await users.listUsers()).length === 0)
+    log.warn(
+      'no user can sign in yet: set RECON_ADMIN_USER and RECON_ADMIN_PASSWORD, or run npm run add-user -- <name> admin',
+    );
 
   // Every replica refreshes what /metrics and the API show from the store; a scrape itself never does I/O.
   const refresh = async () => {
