@@ -2,9 +2,17 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { createPgPool } from './adapters/postgres.ts';
 import { hashPassword } from './auth/passwords.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { exitWith } from './fatal.ts';
 import { migrateStore } from './store/migrate.ts';
-import { createUserStore, MIN_PASSWORD_LENGTH, ROLES, type Role, USER_NAME } from './store/user-store.ts';
+import {
+  createUserStore,
+  MIN_PASSWORD_LENGTH,
+  ROLES,
+  type Role,
+  USER_NAME,
+  USER_NAME_RULE,
+} from './store/user-store.ts';
 
 // `npm run add-user -- <name> <viewer|operator|admin>`: creates a user in Recon's database, or sets an existing
 // user's role and password. The password comes from RECON_NEW_USER_PASSWORD, else from a prompt that does not echo
@@ -16,7 +24,7 @@ const USAGE = `usage: npm run add-user -- <name> <${ROLES.join('|')}>
 async function main() {
   const [name, role] = process.argv.slice(2);
   if (!name || !role) fail(USAGE);
-  if (!USER_NAME.test(name)) fail(`user name "${name}": letters, digits and . _ @ - only, at most 64`);
+  if (!USER_NAME.test(name)) fail(`user name "${name}": ${USER_NAME_RULE}`);
   if (!(ROLES as readonly string[]).includes(role)) fail(`role "${role}": one of ${ROLES.join(', ')}`);
   const password = process.env.RECON_NEW_USER_PASSWORD ?? (await readPassword(`password for ${name}: `));
   if (password.length < MIN_PASSWORD_LENGTH) fail(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
@@ -59,11 +67,4 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-main().catch((error: Error) => {
-  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
-  else
-    console.error(
-      `adding the user failed: ${error.message}${error.cause ? ` (${(error.cause as Error).message})` : ''}`,
-    );
-  process.exit(1);
-});
+main().catch(exitWith('adding the user failed'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './store/user-store.ts';
 
 const identifier = z
   .string()
@@ -219,8 +220,10 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
   const adminPassword = env.RECON_ADMIN_PASSWORD;
   if (Boolean(adminName) !== Boolean(adminPassword))
     throw new ConfigError('RECON_ADMIN_USER and RECON_ADMIN_PASSWORD go together: set both or neither');
-  if (adminPassword !== undefined && adminPassword.length < 12)
-    throw new ConfigError('RECON_ADMIN_PASSWORD must be at least 12 characters');
+  if (adminName && !USER_NAME.test(adminName))
+    throw new ConfigError(`RECON_ADMIN_USER "${adminName}": ${USER_NAME_RULE}`);
+  if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH)
+    throw new ConfigError(`RECON_ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const secureCookies = get('RECON_SECURE_COOKIES').toLowerCase();
   if (!['auto', 'true', 'false'].includes(secureCookies))
     throw new ConfigError(`RECON_SECURE_COOKIES must be auto, true or false, got "${get('RECON_SECURE_COOKIES')}"`);

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { exitWith } from './fatal.ts';
 import { startRecon } from './recon.ts';
 
 async function main() {
@@ -16,11 +17,4 @@ async function main() {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error: Error) => {
-  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
-  else
-    console.error(
-      `Recon failed to start: ${error.message}${error.cause ? ` (${(error.cause as Error).message})` : ''}`,
-    );
-  process.exit(1);
-});
+main().catch(exitWith('Recon failed to start'));

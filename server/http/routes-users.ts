@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords.ts';
-import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, type UserStore } from '../store/user-store.ts';
+import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE, type UserStore } from '../store/user-store.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
 
 const userBody = z.object({
-  name: z.string().regex(USER_NAME, 'letters, digits and . _ @ - only, at most 64'),
+  name: z.string().regex(USER_NAME, USER_NAME_RULE),
   role: z.enum(ROLES),
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });

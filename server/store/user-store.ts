@@ -19,6 +19,7 @@ export interface UserStore {
 
 /** What a user name may be: it appears in the audit log and the UI, so nothing that needs escaping to read. */
 export const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+export const USER_NAME_RULE = 'letters, digits and . _ @ - only, at most 64';
 export const MIN_PASSWORD_LENGTH = 12;
 
 const UPSERT = `INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)

@@ -36,4 +36,20 @@ describe('loadConfig', () => {
   it('names the variable of a bad URL', () => {
     expect(() => loadConfig({ ORDERS_DATABASE_URL: 'mysql://x' })).toThrow(/ORDERS_DATABASE_URL/);
   });
+
+  it('refuses a bad first admin, and a bad web setting, naming the variable', () => {
+    const password = 'long-enough-password';
+    expect(() => loadConfig({ RECON_ADMIN_USER: 'bad name', RECON_ADMIN_PASSWORD: password })).toThrow(
+      /RECON_ADMIN_USER "bad name": letters, digits/,
+    );
+    expect(() => loadConfig({ RECON_ADMIN_USER: 'ok', RECON_ADMIN_PASSWORD: 'short' })).toThrow(/at least 12/);
+    expect(() => loadConfig({ RECON_ADMIN_USER: 'ok' })).toThrow(/go together/);
+    expect(() => loadConfig({ RECON_SECURE_COOKIES: 'maybe' })).toThrow(/RECON_SECURE_COOKIES/);
+    expect(() => loadConfig({ RECON_METRICS_TOKEN: 'short' })).toThrow(/RECON_METRICS_TOKEN/);
+    expect(() => loadConfig({ RECON_SESSION_HOURS: '0' })).toThrow(/RECON_SESSION_HOURS/);
+    expect(loadConfig({ RECON_ADMIN_USER: 'ops@example.com', RECON_ADMIN_PASSWORD: password }).admin).toEqual({
+      name: 'ops@example.com',
+      password,
+    });
+  });
 });
