@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
@@ -20,11 +21,11 @@ export function eventsRoutes(deps: EventsDeps): Hono {
   app.get('/api/events', (c) =>
     streamSSE(c, async (stream) => {
       let id = 0;
-      const stop = new Promise<void>((resolve) => {
-        stream.onAbort(resolve);
-        deps.shutdown.addEventListener('abort', () => resolve(), { once: true });
-      });
-      while (!stream.aborted && !stream.closed && !deps.shutdown.aborted) {
+      // Ends the wait between events when the page goes away or Recon stops; nothing stays registered after.
+      const gone = new AbortController();
+      stream.onAbort(() => gone.abort());
+      const stopped = AbortSignal.any([gone.signal, deps.shutdown]);
+      while (!stream.aborted && !stream.closed && !stopped.aborted) {
         id += 1;
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
         const event = await overview(60).then(
@@ -32,7 +33,7 @@ export function eventsRoutes(deps: EventsDeps): Hono {
           () => ({ event: 'overview-unavailable', data: JSON.stringify({ error: "Recon's database cannot be read" }) }),
         );
         await stream.writeSSE({ ...event, id: String(id) });
-        await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, deps.intervalMs))]);
+        await sleep(deps.intervalMs, undefined, { signal: stopped }).catch(() => {});
       }
     }),
   );
