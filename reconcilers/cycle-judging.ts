@@ -1,8 +1,9 @@
 import { type JudgeContext, type JudgeOutcome, judgeOrderIds } from './judge.ts';
+import { changesStore, type OpenFinding } from './open-findings.ts';
 import type { DispatchRow, FindingKind, Judgement, OrderRow } from './types.ts';
 
-/** The keys of the open order-scoped findings, per kind. */
-export type OpenFindings = Map<FindingKind, Set<string>>;
+/** The open findings a cycle judges, per kind and key. */
+export type OpenFindings = Map<FindingKind, Map<string, OpenFinding>>;
 
 /**
  * Judges batches of order ids for one incremental cycle. Batches run concurrently (the changed orders, the changed
@@ -10,8 +11,7 @@ export type OpenFindings = Map<FindingKind, Set<string>>;
  * batch that shares an order id with it: the store must get the later lookup last, and it counts openings exactly
  * only without a concurrent writer on the same finding.
  */
-export function createCycleJudge(ctx: JudgeContext, open: OpenFindings) {
-  const judgeCtx = withOpenFindings(ctx, open);
+export function createCycleJudge(judgeCtx: JudgeContext) {
   const inFlight = new Map<string, Promise<unknown>>();
   return async function judge(
     orderIds: readonly string[],
@@ -37,23 +37,24 @@ export function createCycleJudge(ctx: JudgeContext, open: OpenFindings) {
 }
 
 /**
- * The context with a store that is not sent an `ok` about a finding that is not open, which would change nothing:
- * nearly every judgement of a changed row is such an ok. Exact because the cycle read every open order-scoped finding
- * at its start and keeps the set up to date with what it stores, and only the leader's cycle or sweep, one at a time,
- * writes these findings.
+ * The context with a store that is sent only the judgements that change it (see changesStore): nearly every
+ * judgement of a changed row is an `ok` about a finding that is not open, and nearly every re-checked open finding
+ * comes back exactly as stored. Exact because the cycle read the open findings it judges at its start and keeps them up
+ * to date with what it stores, and only the leader's cycle or sweep, one at a time, writes these findings.
  */
-function withOpenFindings(ctx: JudgeContext, open: OpenFindings): JudgeContext {
-  const keysOf = (kind: FindingKind) => {
-    const keys = open.get(kind) ?? new Set<string>();
-    open.set(kind, keys);
-    return keys;
+export function withOpenFindings(ctx: JudgeContext, open: OpenFindings): JudgeContext {
+  const findingsOf = (kind: FindingKind) => {
+    const findings = open.get(kind) ?? new Map<string, OpenFinding>();
+    open.set(kind, findings);
+    return findings;
   };
   const applyJudgements = async (judgements: readonly Judgement[], at: Date) => {
-    const changing = judgements.filter((j) => j.verdict !== 'ok' || open.get(j.kind)?.has(j.key));
+    const changing = judgements.filter((j) => changesStore(open.get(j.kind)?.get(j.key), j, at));
     const applied = await ctx.store.applyJudgements(changing, at);
     for (const j of changing) {
-      if (j.verdict === 'mismatch') keysOf(j.kind).add(j.key);
-      else if (j.verdict === 'ok') keysOf(j.kind).delete(j.key);
+      if (j.verdict === 'mismatch') {
+        findingsOf(j.kind).set(j.key, { key: j.key, severity: j.severity, evidence: j.evidence ?? {}, lastSeenAt: at });
+      } else findingsOf(j.kind).delete(j.key);
     }
     return applied;
   };

@@ -1,8 +1,9 @@
-import { createCycleJudge, type OpenFindings } from './cycle-judging.ts';
+import { createCycleJudge, type OpenFindings, withOpenFindings } from './cycle-judging.ts';
 import type { JudgeContext } from './judge.ts';
+import type { OpenFinding } from './open-findings.ts';
 import { ORDER_SCOPED_RECONCILERS } from './registry.ts';
 import { stuckOutbox } from './stuck-outbox.ts';
-import type { Cursor, DispatchRow, FindingKind, Judgement, OrderRow } from './types.ts';
+import type { Cursor, DispatchRow, Judgement, OrderRow } from './types.ts';
 
 /** What one incremental cycle did, for logs, metrics and tests. */
 export interface CycleReport {
@@ -37,25 +38,33 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
     fresh: { orders: true, dispatch: true },
     outboxOldestPendingAgeSeconds: null,
   };
-  const [open, ordersWatermark, dispatchWatermark] = await Promise.all([
-    openOrderFindings(ctx),
+  // The open findings are read while the changed rows' first pages are: a page is judged once both are in.
+  const opening = readOpenFindings(ctx).then((open) => ({ open, judgeCtx: withOpenFindings(ctx, open) }));
+  opening.catch(() => {}); // awaited by every branch below; a failure fails the cycle, not a source
+  const judging = opening.then(({ judgeCtx }) => createCycleJudge(judgeCtx));
+  const [ordersWatermark, dispatchWatermark] = await Promise.all([
     store.getWatermark('orders'),
     store.getWatermark('dispatches'),
   ]);
-  // The order ids to re-check. One judged from a changed row (its lookup comes after the change was read) needs no
-  // second lookup: the re-check starts once each side's first page is read, and takes its batches as it goes.
-  const recheck = new Set([...open.values()].flatMap((keys) => [...keys]));
-  const judgeBatch = createCycleJudge(ctx, open);
-  const judge = (orderIds: readonly string[], knownOrders?: OrderRow[], newDispatches?: DispatchRow[]) => {
-    for (const id of orderIds) recheck.delete(id);
-    return judgeBatch(orderIds, knownOrders, newDispatches).then((outcome) => {
-      report.candidates += orderIds.length;
-      report.opened += outcome.opened;
-      report.resolved += outcome.resolved;
-      report.unknown += outcome.unknown;
-      if (!outcome.fresh.orders) report.fresh.orders = false;
-      if (!outcome.fresh.dispatch) report.fresh.dispatch = false;
-    });
+  // Order ids judged from a changed row (their lookup comes after the change was read) need no second lookup: the
+  // re-check starts once each side's first page is read, leaves out the ids judged so far, and loses any a later
+  // page judges.
+  const judged = new Set<string>();
+  let recheck: Set<string> | undefined;
+  const judge = async (orderIds: readonly string[], knownOrders?: OrderRow[], newDispatches?: DispatchRow[]) => {
+    for (const id of orderIds) {
+      judged.add(id);
+      recheck?.delete(id);
+    }
+    // Batches reach the judge in the order they were called (one promise, continuations in order), which its
+    // ordering of batches that share an order id relies on.
+    const outcome = await (await judging)(orderIds, knownOrders, newDispatches);
+    report.candidates += orderIds.length;
+    report.opened += outcome.opened;
+    report.resolved += outcome.resolved;
+    report.unknown += outcome.unknown;
+    if (!outcome.fresh.orders) report.fresh.orders = false;
+    if (!outcome.fresh.dispatch) report.fresh.dispatch = false;
   };
   const firstPages = { orders: signal(), dispatches: signal() };
 
@@ -92,10 +101,20 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
       },
     ).finally(firstPages.dispatches.resolve),
     (async () => {
+      const { open } = await opening;
       await Promise.all([firstPages.orders.promise, firstPages.dispatches.promise]);
-      while (recheck.size > 0) await judge(take(recheck, ctx.pageSize));
+      const keys = ORDER_SCOPED_RECONCILERS.flatMap(({ kind }) => [...(open.get(kind)?.keys() ?? [])]);
+      const pending = new Set(keys.filter((id) => !judged.has(id)));
+      recheck = pending;
+      // Two batches at a time: the last, short batch need not wait for the full one before it.
+      const worker = async () => {
+        while (pending.size > 0) await judge(take(pending, ctx.pageSize));
+      };
+      await Promise.all([worker(), worker()]);
     })(),
-    checkOutbox(ctx, report),
+    opening.then(({ open, judgeCtx }) =>
+      checkOutbox(judgeCtx, [...(open.get(stuckOutbox.kind)?.keys() ?? [])], report),
+    ),
   ]);
   if (!ordersDone) report.fresh.orders = false;
   if (!dispatchDone) report.fresh.dispatch = false;
@@ -109,18 +128,23 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
 }
 
 /**
- * The open order-scoped findings, every kind read at once. Held for the cycle (a set of keys, where the cycle used
- * to page through them): open findings stay few, and knowing them spares the store the oks that change nothing.
+ * The open findings the cycle judges, every kind read at once and held for the cycle: open findings stay few, and
+ * knowing them spares the store the verdicts that change nothing.
  */
-async function openOrderFindings(ctx: JudgeContext): Promise<OpenFindings> {
+async function readOpenFindings(ctx: JudgeContext): Promise<OpenFindings> {
   const open: OpenFindings = new Map();
+  const kinds = [...ORDER_SCOPED_RECONCILERS.map(({ kind }) => kind), stuckOutbox.kind];
   await Promise.all(
-    ORDER_SCOPED_RECONCILERS.map(({ kind }) => {
-      const keys = new Set<string>();
-      open.set(kind, keys);
-      return forEachOpenKeyPage(ctx, kind, async (page) => {
-        for (const key of page) keys.add(key);
-      });
+    kinds.map(async (kind) => {
+      const findings = new Map<string, OpenFinding>();
+      open.set(kind, findings);
+      let after: string | null = null;
+      for (;;) {
+        const page = await ctx.store.openFindings(kind, after, ctx.pageSize);
+        for (const finding of page) findings.set(finding.key, finding);
+        if (page.length < ctx.pageSize) return;
+        after = page[page.length - 1]!.key;
+      }
     }),
   );
   return open;
@@ -140,34 +164,25 @@ async function readChanged<T extends { position: string; id: string }>(
     return rows;
   };
   let next = fetch({ after: new Date((watermark?.getTime() ?? 0) - ctx.overlapMs).toISOString(), id: null });
-  try {
-    for (;;) {
-      const rows = await next;
-      const isLast = rows.length < ctx.pageSize;
-      // The next page is read while this one is judged.
-      if (!isLast) next = fetch({ after: rows[rows.length - 1]!.position, id: rows[rows.length - 1]!.id });
-      if (rows.length > 0) await onPage(rows);
-      if (isLast) return true;
-    }
-  } catch (error) {
-    ctx.reportFailure(stream === 'orders' ? 'orders' : 'dispatch', error as Error);
-    return false;
-  }
-}
-
-async function forEachOpenKeyPage(ctx: JudgeContext, kind: FindingKind, fn: (keys: string[]) => Promise<void>) {
-  let after: string | null = null;
   for (;;) {
-    const keys = await ctx.store.openFindingKeys(kind, after, ctx.pageSize);
-    if (keys.length > 0) await fn(keys);
-    if (keys.length < ctx.pageSize) return;
-    after = keys[keys.length - 1]!;
+    let rows: T[];
+    try {
+      rows = await next;
+    } catch (error) {
+      // The source failed; judging a page is not this stream's read (its lookups report their own failures, and a
+      // store failure fails the cycle).
+      ctx.reportFailure(stream === 'orders' ? 'orders' : 'dispatch', error as Error);
+      return false;
+    }
+    const isLast = rows.length < ctx.pageSize;
+    // The next page is read while this one is judged.
+    if (!isLast) next = fetch({ after: rows[rows.length - 1]!.position, id: rows[rows.length - 1]!.id });
+    if (rows.length > 0) await onPage(rows);
+    if (isLast) return true;
   }
 }
 
-async function checkOutbox(ctx: JudgeContext, report: CycleReport) {
-  const openKeys: string[] = [];
-  await forEachOpenKeyPage(ctx, stuckOutbox.kind, async (keys) => void openKeys.push(...keys));
+async function checkOutbox(ctx: JudgeContext, openKeys: string[], report: CycleReport) {
   let judgements: Judgement[];
   try {
     const snapshot = await stuckOutbox.gather(ctx.orders, openKeys, ctx.now);

@@ -1,3 +1,4 @@
+import type { OpenFinding } from './open-findings.ts';
 import { gatherOrderDispatch } from './order-dispatch-snapshot.ts';
 import { ORDER_SCOPED_RECONCILERS } from './registry.ts';
 import type { DispatchPort, DispatchRow, FindingKind, Judgement, OrdersPort } from './types.ts';
@@ -6,6 +7,8 @@ import type { DispatchPort, DispatchRow, FindingKind, Judgement, OrdersPort } fr
 export interface CycleStatePort {
   applyJudgements(judgements: readonly Judgement[], now: Date): Promise<{ opened: number; resolved: number }>;
   openFindingKeys(kind: FindingKind, afterKey: string | null, limit: number): Promise<string[]>;
+  /** A page of one kind's open findings in key order, with what a new verdict is compared against. */
+  openFindings(kind: FindingKind, afterKey: string | null, limit: number): Promise<OpenFinding[]>;
   getWatermark(stream: string): Promise<Date | null>;
   setWatermark(stream: string, at: Date): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Cursor, DispatchPort, DispatchRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
+import { lookUpInChunks } from './key-lookup.ts';
 import { quoteIdent as q } from './postgres.ts';
 import { epochMs, toDate } from './sql-time.ts';
 
@@ -41,11 +42,11 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
           : await pool.query(sql.nextChanged, [after.after, until, limit, cancelled, after.id]);
       return rows.map(toDispatchRow);
     },
-    async findDispatchesByOrderIds(orderIds) {
-      if (orderIds.length === 0) return [];
-      const { rows } = await pool.query(sql.byOrderIds, [orderIds, cancelled]);
-      return rows.map(toDispatchRow);
-    },
+    findDispatchesByOrderIds: (orderIds) =>
+      lookUpInChunks(orderIds, async (chunk) => {
+        const { rows } = await pool.query(sql.byOrderIds, [chunk, cancelled]);
+        return rows.map(toDispatchRow);
+      }),
     async pageDispatchedOrderIds(afterId, limit) {
       const { rows } =
         afterId === null

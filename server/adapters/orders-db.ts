@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Cursor, OrderRow, OrdersPort, OutboxRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
+import { lookUpInChunks } from './key-lookup.ts';
 import { quoteIdent as q } from './postgres.ts';
 import { epochMs, toDate } from './sql-time.ts';
 
@@ -41,11 +42,11 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
           : await pool.query(sql.nextChanged, [after.after, until, limit, after.id]);
       return rows.map(toOrderRow);
     },
-    async findOrders(ids) {
-      if (ids.length === 0) return [];
-      const { rows } = await pool.query(sql.byIds, [ids]);
-      return rows.map(toOrderRow);
-    },
+    findOrders: (ids) =>
+      lookUpInChunks(ids, async (chunk) => {
+        const { rows } = await pool.query(sql.byIds, [chunk]);
+        return rows.map(toOrderRow);
+      }),
     async listUnconfirmedOutbox(createdBefore, limit) {
       const { rows } = await pool.query(sql.unconfirmed, [createdBefore, limit]);
       return rows.map(toOutboxRow);

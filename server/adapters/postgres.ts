@@ -8,6 +8,14 @@ export interface PgPoolOptions {
 }
 
 /**
+ * Pages a bitmap heap scan asks the kernel to read ahead (PostgreSQL's default is 1). A cycle looks up a thousand
+ * changed keys at random places in a large table with `= ANY($1)`, a bitmap heap scan; with prefetching its random
+ * reads overlap instead of waiting one after another. On the benchmark's 1M dispatches with a cold page cache, 1,000
+ * random order ids took a median 56 ms at 1 and 26 ms at 32 (17 ms together with the lookup split in four).
+ */
+const PREFETCH_PAGES = 32;
+
+/**
  * node-postgres waits for ever by default: every pool gets a connect timeout, a server-side statement timeout and
  * a client-side query timeout, so a hung database turns into an error the cycle can report as `unknown`.
  */
@@ -21,6 +29,11 @@ export function createPgPool(connectionString: string, options: PgPoolOptions): 
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 2_000,
+    // Before a new connection's first query. A platform without prefetching refuses the setting; the session then
+    // keeps its default, and nothing else changes.
+    onConnect: async (client) => {
+      await client.query(`SET effective_io_concurrency = ${PREFETCH_PAGES}`).catch(() => {});
+    },
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the process.
   pool.on('error', () => {});

@@ -1,10 +1,5 @@
+import { LAST_SEEN_REFRESH_MS } from '../../reconcilers/open-findings.ts';
 import { findingId, type Judgement } from '../../reconcilers/types.ts';
-
-/**
- * How stale an open finding's lastSeenAt may get while it stays the same. Every cycle re-checks every open finding;
- * rewriting each one's row just to move lastSeenAt was most of a quiet cycle's cost, so it moves once an interval.
- */
-export const LAST_SEEN_REFRESH_MS = 60_000;
 
 /**
  * The parameters of sql/apply-judgements.sql for one call, column by column, or undefined when no judgement in it

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import { FINDING_KINDS, type FindingKind } from '../../reconcilers/types.ts';
+import { FINDING_KINDS, type FindingKind, type Severity } from '../../reconcilers/types.ts';
 import { decodeCursor, encodeCursor } from './finding-cursor.ts';
 import { FINDING_COLUMNS, type FindingRow, toFinding } from './finding-row.ts';
 import { toApplyJudgementsParams } from './judgement-batch.ts';
@@ -21,6 +21,9 @@ const OPEN_SUMMARY = sql('open-summary');
 
 const OPEN_FINDING_KEYS = `SELECT key FROM findings WHERE kind = $1 AND state = 'open' AND ($2::text IS NULL OR key > $2)
   ORDER BY key LIMIT $3`;
+// lastSeenAt as epoch milliseconds: a float8 the driver hands over as a number, not timestamp text it must parse.
+const OPEN_FINDINGS = `SELECT key, severity, evidence, date_part('epoch', last_seen_at) * 1000 AS last_seen_ms
+  FROM findings WHERE kind = $1 AND state = 'open' AND ($2::text IS NULL OR key > $2) ORDER BY key LIMIT $3`;
 const GET_FINDING = `SELECT ${FINDING_COLUMNS} FROM findings WHERE id = $1`;
 const FINDINGS_FOR_ORDER = `SELECT ${FINDING_COLUMNS} FROM findings WHERE key = $1 OR evidence ->> 'orderId' = $1
   ORDER BY last_seen_at DESC, id LIMIT $2`;
@@ -44,6 +47,13 @@ interface SourceHealthRow {
   last_error: string | null;
 }
 
+interface OpenFindingRow {
+  key: string;
+  severity: Severity;
+  evidence: Record<string, unknown>;
+  last_seen_ms: number;
+}
+
 export interface PgStoreOptions {
   /** The clock history() runs up to; tests pass a fixed one. */
   now?: () => Date;
@@ -62,6 +72,15 @@ export function createPgStore(pool: Pool, { now = () => new Date() }: PgStoreOpt
     async openFindingKeys(kind, afterKey, limit) {
       const { rows } = await pool.query<{ key: string }>(OPEN_FINDING_KEYS, [kind, afterKey, limit]);
       return rows.map((r) => r.key);
+    },
+    async openFindings(kind, afterKey, limit) {
+      const { rows } = await pool.query<OpenFindingRow>(OPEN_FINDINGS, [kind, afterKey, limit]);
+      return rows.map((r) => ({
+        key: r.key,
+        severity: r.severity,
+        evidence: r.evidence,
+        lastSeenAt: new Date(r.last_seen_ms),
+      }));
     },
     async getWatermark(stream) {
       const { rows } = await pool.query<{ at: Date }>(GET_WATERMARK, [stream]);

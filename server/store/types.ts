@@ -1,3 +1,4 @@
+import type { OpenFinding } from '../../reconcilers/open-findings.ts';
 import type { Finding, FindingKind, FindingState, Judgement } from '../../reconcilers/types.ts';
 
 /** Health of one source Recon reads (orders, dispatch, rabbitmq, recon). Error texts are masked of secrets. */
@@ -45,6 +46,8 @@ export interface ReconStore {
   applyJudgements(judgements: readonly Judgement[], now: Date): Promise<{ opened: number; resolved: number }>;
   /** Keys of open findings of one kind, in pages (the cycle re-checks each of them). */
   openFindingKeys(kind: FindingKind, afterKey: string | null, limit: number): Promise<string[]>;
+  /** The same pages with each finding's severity, evidence and lastSeenAt (the incremental cycle compares them). */
+  openFindings(kind: FindingKind, afterKey: string | null, limit: number): Promise<OpenFinding[]>;
   getWatermark(stream: string): Promise<Date | null>;
   setWatermark(stream: string, at: Date): Promise<void>;
   recordSourceHealth(health: SourceHealth): Promise<void>;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../demo/migrate.ts';
 import { createDispatchDb } from '../../server/adapters/dispatch-db.ts';
 import { createOrdersDb } from '../../server/adapters/orders-db.ts';
+import { createPgPool } from '../../server/adapters/postgres.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 
@@ -125,5 +126,15 @@ describe("the adapters' page and lookup statements use an index on a large table
     const scans = scansOf(await planOf(side, call));
     expect(scans.length).toBeGreaterThan(0);
     expect(scans.filter((scan) => !isIndexed(scan))).toEqual([]);
+  });
+
+  it("prefetches a lookup's random heap pages: Recon's connections raise effective_io_concurrency", async () => {
+    const pool = createPgPool(env.dispatchDatabaseUrl, { applicationName: 'recon-test' });
+    try {
+      const { rows } = await pool.query<{ effective_io_concurrency: string }>('SHOW effective_io_concurrency');
+      expect(Number(rows[0]!.effective_io_concurrency)).toBeGreaterThan(1);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LAST_SEEN_REFRESH_MS } from '../../reconcilers/open-findings.ts';
 import { findingId, type Judgement } from '../../reconcilers/types.ts';
-import { LAST_SEEN_REFRESH_MS } from '../../server/store/judgement-batch.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
 import { at, makeJudgement as makeBaseJudgement } from '../support/judgement-builders.ts';

@@ -102,4 +102,17 @@ describe('looking findings up in the PostgreSQL store', () => {
     expect(await store.openFindingKeys('order-without-dispatch', 'k2', 2)).toEqual(['k4', 'k5']);
     expect(await store.openFindingKeys('order-without-dispatch', 'k5', 2)).toEqual([]);
   });
+
+  it('reads open findings with the severity, evidence and lastSeenAt a cycle compares its verdicts against', async () => {
+    const evidence = { orderId: 'k1', orderCreatedAt: '2030-01-01T00:00:00.000Z', cancelledDispatches: 0, nested: [1] };
+    await store.applyJudgements([makeJudgement({ key: 'k1', severity: 'critical', evidence })], at(0));
+    await store.applyJudgements([makeJudgement({ key: 'k2' }), makeJudgement({ key: 'k3' })], at(1));
+    await store.applyJudgements([makeJudgement({ key: 'k2', verdict: 'ok' })], at(2));
+
+    expect(await store.openFindings('order-without-dispatch', null, 10)).toEqual([
+      { key: 'k1', severity: 'critical', evidence, lastSeenAt: at(0) },
+      { key: 'k3', severity: 'warning', evidence: {}, lastSeenAt: at(1) },
+    ]);
+    expect(await store.openFindings('order-without-dispatch', 'k1', 10)).toHaveLength(1);
+  });
 });

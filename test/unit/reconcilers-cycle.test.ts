@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runIncrementalCycle } from '../../reconcilers/cycle.ts';
 import type { CycleStatePort, JudgeContext } from '../../reconcilers/judge.ts';
+import { LAST_SEEN_REFRESH_MS, type OpenFinding } from '../../reconcilers/open-findings.ts';
 import {
   type DispatchPort,
   type DispatchRow,
@@ -65,6 +66,31 @@ describe('the incremental cycle', () => {
     expect(sent.sort()).toEqual([`mismatch order-without-dispatch:${B}`, `ok order-without-dispatch:${A}`]);
   });
 
+  it('sends a re-checked mismatch only when the store would change: new evidence, or a lastSeenAt refresh due', async () => {
+    const world = makeWorld({ orders: [makeOrder({ id: B })], dispatches: [] });
+    const id = findingId('order-without-dispatch', B);
+    world.open('order-without-dispatch', B, { severity: 'critical', evidence: { orderId: B } });
+    const sent = async () => {
+      world.applied.length = 0;
+      await runIncrementalCycle(world.ctx);
+      return world.applied.flat().map((j) => `${j.verdict} ${j.kind}:${j.key}`);
+    };
+
+    expect(await sent()).toEqual([`mismatch order-without-dispatch:${B}`]);
+    // The store's jsonb orders keys its own way; the same evidence in another key order is no change.
+    const { evidence } = world.stored.get(id)!;
+    world.stored.set(id, {
+      ...world.stored.get(id)!,
+      evidence: Object.fromEntries(Object.entries(evidence).reverse()),
+    });
+    expect(await sent()).toEqual([]);
+    world.stored.set(id, { ...world.stored.get(id)!, lastSeenAt: new Date(NOW.getTime() - LAST_SEEN_REFRESH_MS - 1) });
+    expect(await sent()).toEqual([`mismatch order-without-dispatch:${B}`]);
+    world.stored.set(id, { ...world.stored.get(id)!, severity: 'warning' });
+    expect(await sent()).toEqual([`mismatch order-without-dispatch:${B}`]);
+    expect(await sent()).toEqual([]);
+  });
+
   it('stores the later lookup of an order last when both streams bring it at once', async () => {
     // The order's dispatch commits between the two lookups; storing the first one slowly must not undo the second.
     const dispatch = changed(makeDispatch({ orderId: A }));
@@ -102,6 +128,8 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
   const dispatchRows = [...data.dispatches];
   const lookups = { orders: [] as string[][], dispatches: [] as string[][] };
   const findings = new Map<string, 'open' | 'resolved'>();
+  /** What the store holds of each finding's last mismatch. */
+  const stored = new Map<string, Omit<OpenFinding, 'key'>>();
   const applied: Judgement[][] = [];
   const watermarks = new Map<string, Date>([
     ['orders', LAST_CYCLE],
@@ -153,7 +181,10 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
         const id = findingId(j.kind, j.key);
         if (j.verdict === 'mismatch' && findings.get(id) !== 'open') opened += 1;
         if (j.verdict === 'ok' && findings.get(id) === 'open') resolved += 1;
-        if (j.verdict === 'mismatch') findings.set(id, 'open');
+        if (j.verdict === 'mismatch') {
+          findings.set(id, 'open');
+          stored.set(id, { severity: j.severity, evidence: j.evidence ?? {}, lastSeenAt: NOW });
+        }
         if (j.verdict === 'ok' && findings.has(id)) findings.set(id, 'resolved');
       }
       return { opened, resolved };
@@ -165,6 +196,10 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
         .filter((key) => afterKey === null || key > afterKey)
         .sort()
         .slice(0, limit);
+    },
+    async openFindings(kind, afterKey, limit) {
+      const keys = await this.openFindingKeys(kind, afterKey, limit);
+      return keys.map((key) => ({ key, ...stored.get(findingId(kind, key))! }));
     },
     getWatermark: async (stream) => watermarks.get(stream) ?? null,
     async setWatermark(stream, at) {
@@ -188,10 +223,14 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
     ctx,
     lookups,
     findings,
+    stored,
     applied,
     watermarks,
     dispatchRows,
-    open: (kind: FindingKind, key: string) => void findings.set(findingId(kind, key), 'open'),
+    open(kind: FindingKind, key: string, finding: Partial<Omit<OpenFinding, 'key'>> = {}) {
+      findings.set(findingId(kind, key), 'open');
+      stored.set(findingId(kind, key), { severity: 'warning', evidence: {}, lastSeenAt: NOW, ...finding });
+    },
     /** Makes the next store call that changes something take a while, as a slow statement would. */
     slowFirstApply: () => {
       applyDelayMs = 50;

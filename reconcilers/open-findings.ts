@@ -1,0 +1,51 @@
+import type { Judgement, Severity } from './types.ts';
+
+/**
+ * How stale an open finding's lastSeenAt may get while it stays the same. Every cycle re-checks every open finding;
+ * rewriting each one's row just to move lastSeenAt was most of a quiet cycle's cost, so it moves once an interval.
+ */
+export const LAST_SEEN_REFRESH_MS = 60_000;
+
+/** An open finding as a cycle reads it at its start: what a new verdict on the same key is compared against. */
+export interface OpenFinding {
+  key: string;
+  severity: Severity;
+  evidence: Record<string, unknown>;
+  lastSeenAt: Date;
+}
+
+/**
+ * Whether storing this judgement would change the store: an `ok` resolves only an open finding; a mismatch changes a
+ * finding that is not open, says something new, or is due its lastSeenAt refresh; `unknown` never changes anything.
+ * The store applies the same rule itself (sql/apply-judgements.sql); asking here first spares a cycle sending it the
+ * thousand re-checked mismatches that are, nearly always, exactly what it already holds.
+ */
+export function changesStore(open: OpenFinding | undefined, judgement: Judgement, now: Date): boolean {
+  if (judgement.verdict === 'ok') return open !== undefined;
+  if (judgement.verdict !== 'mismatch') return false;
+  return (
+    open === undefined ||
+    open.severity !== judgement.severity ||
+    open.lastSeenAt.getTime() < now.getTime() - LAST_SEEN_REFRESH_MS ||
+    !isSameJson(open.evidence, judgement.evidence ?? {})
+  );
+}
+
+/**
+ * Equality as JSON sees it: object key order does not matter (the store's jsonb reorders keys) and a key whose value
+ * is undefined is absent (JSON.stringify drops it).
+ */
+export function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((value, i) => isSameJson(value, b[i]));
+  }
+  const left = definedEntries(a as Record<string, unknown>);
+  const right = b as Record<string, unknown>;
+  if (left.length !== definedEntries(right).length) return false;
+  return left.every(([key, value]) => Object.hasOwn(right, key) && isSameJson(value, right[key]));
+}
+
+const definedEntries = (o: Record<string, unknown>) => Object.entries(o).filter(([, value]) => value !== undefined);
