@@ -63,9 +63,13 @@ export async function explainAdapterQueries(sampleSize = 1_000): Promise<PlanSum
         'dispatch',
         adapter(() => dispatch.pageDispatchedOrderIds(middle, 2_000)),
       ],
-      [`judge: orders.findOrders (${ids.length} ids)`, 'orders', adapter(() => orders.findOrders(ids))],
       [
-        `judge: dispatch.findDispatchesByOrderIds (${ids.length} ids)`,
+        `judge: orders.findOrders (the last statement of a ${ids.length}-id lookup)`,
+        'orders',
+        adapter(() => orders.findOrders(ids)),
+      ],
+      [
+        `judge: dispatch.findDispatchesByOrderIds (the last statement of a ${ids.length}-id lookup)`,
         'dispatch',
         adapter(() => dispatch.findDispatchesByOrderIds(ids)),
       ],

@@ -1,9 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createPgStore } from '../server/store/pg-store.ts';
-import { benchUrl } from './databases.ts';
 import type { Expected } from './expected.ts';
 import type { createMeasurer, Measured } from './measure.ts';
+import type { ContestantRequest } from './protocol.ts';
 import { checkReconStore } from './recon-answer.ts';
+import { type Touch, touchRows } from './touch.ts';
 
 export interface IncrementalOptions {
   measure: ReturnType<typeof createMeasurer>;
@@ -23,26 +24,31 @@ export interface IncrementalResults {
   scenarios: Record<string, Measured[]>;
 }
 
-export const changedOrdersLabel = (touched: number) => `recon cycle, ${touched.toLocaleString('en')} orders changed`;
+/** The scenario the time target is judged on: a cycle as a running Recon runs it. */
+export const changedOrdersLabel = (touched: number) =>
+  `recon cycle in a running Recon, ${touched.toLocaleString('en')} orders changed`;
+export const coldChangedOrdersLabel = (touched: number) =>
+  `recon cycle in a fresh process, ${touched.toLocaleString('en')} orders changed`;
 
-const TOUCH_ORDERS =
-  'UPDATE orders SET updated_at = now() WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT $1)';
-const TOUCH_DISPATCHES = `UPDATE dispatches SET updated_at = now()
-  WHERE id IN (SELECT id FROM dispatches ORDER BY random() LIMIT $1)`;
+/** Cycles a warm run runs with nothing changed before the measured one (a running Recon has run many). */
+const WARM_UP_CYCLES = 3;
 
 /**
  * The incremental cycle on top of the sweep's findings: watermarks first (a real first cycle, or set to now), one
- * cycle with nothing changed, then rounds of "touch N rows, run one cycle". Every cycle must leave the store with
- * exactly the expected findings: touching a row changes no answer.
+ * cycle with nothing changed, then rounds of "change N rows, run one cycle", each both in a fresh process (the
+ * rows changed before it started; its first cycle is measured, code not yet compiled by the JIT, connections new)
+ * and in a warm one (it runs cycles with nothing changed first, as a running Recon has, then changes the rows and
+ * measures its next cycle). Every cycle must leave the store with exactly the expected findings: touching a row
+ * changes no answer.
  */
 export async function runIncremental(o: IncrementalOptions): Promise<IncrementalResults> {
-  const cycle = { name: 'recon-cycle', options: {} } as const;
+  const cold = { name: 'recon-cycle', options: {} } as const;
   const check = () => checkReconStore(o.recon, o.expected);
   let first: Measured | undefined;
   if (o.isFirstCycleRun) {
     o.log('incremental: first cycle from an empty watermark (reads every row)');
     await o.recon.query('TRUNCATE watermarks');
-    first = await o.measure('recon first cycle (empty watermark)', cycle, check);
+    first = await o.measure('recon first cycle (empty watermark)', cold, check);
   } else {
     const store = createPgStore(o.recon);
     const now = new Date();
@@ -50,41 +56,38 @@ export async function runIncremental(o: IncrementalOptions): Promise<Incremental
     await store.setWatermark('dispatches', now);
   }
   o.log('incremental: a cycle with no changed rows');
-  const idle = await o.measure('recon cycle, nothing changed', cycle, check);
+  const idle = await o.measure('recon cycle in a fresh process, nothing changed', cold, check);
 
   const n = o.touched.toLocaleString('en');
-  const scenarios: Array<[string, () => Promise<void>]> = [
-    [changedOrdersLabel(o.touched), () => touch('orders', TOUCH_ORDERS, o.touched)],
+  const both = `${n} orders + ${n} dispatches changed`;
+  const touches: Array<[string, string, Touch]> = [
+    [coldChangedOrdersLabel(o.touched), changedOrdersLabel(o.touched), { orders: o.touched, dispatches: 0 }],
     [
-      `recon cycle, ${n} orders + ${n} dispatches changed`,
-      async () => {
-        await touch('orders', TOUCH_ORDERS, o.touched);
-        await touch('dispatch', TOUCH_DISPATCHES, o.touched);
-      },
+      `recon cycle in a fresh process, ${both}`,
+      `recon cycle in a running Recon, ${both}`,
+      { orders: o.touched, dispatches: o.touched },
     ],
   ];
+  const scenarios: Array<[string, ContestantRequest, Touch | null]> = touches.flatMap(
+    ([coldLabel, warmLabel, touch]) => [
+      [coldLabel, cold, touch] as const,
+      [
+        warmLabel,
+        {
+          name: 'recon-cycle',
+          options: { warmUpCycles: WARM_UP_CYCLES, touchOrders: touch.orders, touchDispatches: touch.dispatches },
+        },
+        null, // the warm child changes the rows itself, after its warm-up
+      ] as const,
+    ],
+  );
   const results: Record<string, Measured[]> = Object.fromEntries(scenarios.map(([label]) => [label, []]));
   for (let round = 0; round < o.rounds; round += 1) {
     o.log(`incremental, round ${round + 1} of ${o.rounds}`);
-    for (const [label, prepare] of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
-      await prepare();
-      results[label]!.push(await o.measure(label, cycle, check));
+    for (const [label, request, touch] of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
+      if (touch) await touchRows(touch);
+      results[label]!.push(await o.measure(label, request, check));
     }
   }
   return { first, idle, scenarios: results };
-}
-
-/**
- * Touches rows on a connection of its own that closes at once: a backend flushes its table statistics when it exits,
- * so the rows this UPDATE scans are never counted against the cycle measured next.
- */
-async function touch(database: 'orders' | 'dispatch', sql: string, count: number) {
-  const client = new pg.Client({ connectionString: benchUrl(database) });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(sql, [count]);
-    if (rowCount !== count) throw new Error(`touched ${rowCount} rows, wanted ${count}`);
-  } finally {
-    await client.end();
-  }
 }

@@ -29,10 +29,10 @@ export function createMeasurer(pools: { orders: pg.Pool; dispatch: pg.Pool }, lo
     });
     const { result, processSeconds } = run;
     const exactness = await check(result);
-    const measured = { label, result, tuplesRead, processSeconds, exactness };
+    const measured = { label, result, tuplesRead: result.tuplesRead ?? tuplesRead, processSeconds, exactness };
     log(
       `  ${label}: ${result.seconds.toFixed(2)} s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB, ` +
-        `${Math.round(tuplesRead).toLocaleString('en')} tuples read, exact: ${exactness.isExact ? 'yes' : 'NO'}`,
+        `${Math.round(measured.tuplesRead).toLocaleString('en')} tuples read, exact: ${exactness.isExact ? 'yes' : 'NO'}`,
     );
     return measured;
   };

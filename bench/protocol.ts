@@ -10,6 +10,11 @@ export interface ContestantResult {
   startRssBytes: number;
   /** Peak RSS of the whole child process (getrusage maxrss). */
   peakRssBytes: number;
+  /**
+   * Tuples the databases read for the measured work, when the child counted them itself because it did other work
+   * around it (a warm cycle's warm-up and its changes); otherwise the orchestrator counts the whole child.
+   */
+  tuplesRead?: number;
   /** Contestant-specific numbers (Recon's report, port statistics, sampling) for the report. */
   details: Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { BENCHMARKS_FILE, writeSection } from './benchmarks-file.ts';
 import { buildContestants } from './child.ts';
 import { codeVersion } from './code-version.ts';
+import { startStealMeter } from './cpu-steal.ts';
 import { benchPool } from './databases.ts';
 import { readExpected } from './expected.ts';
 import { explainAdapterQueries } from './explain.ts';
@@ -37,6 +38,7 @@ const touched = Number(values.touched);
 const isSmall = orders <= FULL_RUN_LIMIT;
 const log = (line: string) => console.log(`[bench] ${line}`);
 const startedAt = performance.now();
+const stealSince = startStealMeter();
 // Every contestant runs this build (dist/), so edits to the tree after this point do not reach the measured code.
 const measuredVersion = codeVersion();
 log('building (npm run build)');
@@ -88,7 +90,7 @@ try {
     missing: expected.missing.length,
     orphans: expected.orphans.length,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: `${machine}, ${os.loadavg()[0]!.toFixed(2)} at end`,
+    machine: `${machine}, ${os.loadavg()[0]!.toFixed(2)} at end${stealNote(stealSince())}`,
     code: measuredVersion,
     seedSeconds,
     rounds,
@@ -105,4 +107,10 @@ try {
   log(`done in ${((performance.now() - startedAt) / 60_000).toFixed(1)} min; results written to BENCHMARKS.md`);
 } finally {
   await Promise.all(Object.values(pools).map((p) => p.end()));
+}
+
+function stealNote(steal: number | null): string {
+  return steal === null
+    ? ''
+    : `; CPU steal (time the hypervisor gave other guests) ${(steal * 100).toFixed(0)}% over the run`;
 }

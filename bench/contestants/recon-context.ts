@@ -49,6 +49,26 @@ export function createReconContext(env: Record<string, string> = {}) {
      */
     warmUp: () =>
       Promise.all(pools.map((p) => Promise.all(Array.from({ length: p.options.max }, () => p.query('SELECT 1'))))),
+    /**
+     * Makes every pooled backend flush its table statistics to pg_stat now. An idle backend flushes them only every
+     * ~10 s, and one that exits at once; a warm run keeps its connections, so it asks.
+     */
+    flushStatistics: () =>
+      Promise.all(
+        pools.map(async (p) => {
+          const clients = await Promise.all(Array.from({ length: p.options.max }, () => p.connect()));
+          try {
+            await Promise.all(clients.map((c) => c.query('SELECT pg_stat_force_next_flush()')));
+          } finally {
+            for (const c of clients) c.release();
+          }
+        }),
+      ),
+    /** Forgets what was counted so far: a warm run counts its measured cycle alone. */
+    resetStats() {
+      for (const stats of [ports.stats as PortStats, storeStats])
+        for (const key of Object.keys(stats)) delete stats[key];
+    },
     assertNoFailure() {
       if (failures.length > 0) throw new Error(`a source failed during the run: ${failures.join('; ')}`);
     },

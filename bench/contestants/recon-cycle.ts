@@ -1,23 +1,55 @@
 import { runIncrementalCycle } from '../../reconcilers/cycle.ts';
 import { totalRows } from '../counting-ports.ts';
+import { benchPool } from '../databases.ts';
+import { createTupleCounter } from '../db-stats.ts';
+import { touchRows } from '../touch.ts';
 import { createReconContext } from './recon-context.ts';
 
-/** One incremental cycle with grace 0 and overlap 0, so its window is exactly "changed since the last cycle". */
-export async function runReconCycle() {
-  const recon = createReconContext({ RECON_GRACE_SECONDS: '0', RECON_OVERLAP_SECONDS: '0' });
+/** Grace 0 and overlap 0, so a cycle's window is exactly "changed since the last cycle". */
+const CYCLE_ENV = { RECON_GRACE_SECONDS: '0', RECON_OVERLAP_SECONDS: '0' };
+
+/**
+ * One incremental cycle. Cold (the default): the rows were changed before this process started, and the cycle is
+ * its first. Warm (`warmUpCycles` > 0): as in a running Recon, which runs a cycle every few seconds in one
+ * long-lived process: this process first runs that many cycles with nothing changed, then changes the rows itself
+ * (`touchOrders`, `touchDispatches`), then measures the next cycle, counting the tuples the databases read for that
+ * cycle alone.
+ */
+export async function runReconCycle(options: Record<string, number>) {
+  const recon = createReconContext(CYCLE_ENV);
   try {
     await recon.warmUp();
-    const startedAt = performance.now();
-    const report = await runIncrementalCycle(recon.context());
-    const seconds = (performance.now() - startedAt) / 1000;
-    recon.assertNoFailure();
-    if (!report.fresh.orders || !report.fresh.dispatch) throw new Error('the cycle could not read a side fresh');
-    return {
-      seconds,
-      rowsCompared: report.rowsRead.orders + report.rowsRead.dispatches,
-      details: { report, portStats: recon.stats, storeStats: recon.storeStats, portRows: totalRows(recon.stats) },
-    };
+    const warmUpCycles = options.warmUpCycles ?? 0;
+    if (warmUpCycles === 0) return await measureCycle(recon);
+    for (let i = 0; i < warmUpCycles; i += 1) await runIncrementalCycle(recon.context());
+    await recon.flushStatistics();
+    recon.resetStats();
+    await touchRows({ orders: options.touchOrders ?? 0, dispatches: options.touchDispatches ?? 0 });
+    const pools = { orders: benchPool('orders'), dispatch: benchPool('dispatch') };
+    try {
+      const { result, tuplesRead } = await createTupleCounter(pools).measure(async () => {
+        const result = await measureCycle(recon);
+        await recon.flushStatistics();
+        return result;
+      });
+      return { ...result, tuplesRead };
+    } finally {
+      await Promise.all([pools.orders.end(), pools.dispatch.end()]);
+    }
   } finally {
     await recon.close();
   }
+}
+
+async function measureCycle(recon: ReturnType<typeof createReconContext>) {
+  const startedAt = performance.now();
+  const report = await runIncrementalCycle(recon.context());
+  const seconds = (performance.now() - startedAt) / 1000;
+  recon.assertNoFailure();
+  if (!report.fresh.orders || !report.fresh.dispatch) throw new Error('the cycle could not read a side fresh');
+  return {
+    seconds,
+    rowsCompared: report.rowsRead.orders + report.rowsRead.dispatches,
+    details: { report, portStats: recon.stats, storeStats: recon.storeStats, portRows: totalRows(recon.stats) },
+  };
 }

@@ -108,6 +108,19 @@ describe('the incremental cycle', () => {
     expect(world.findings.get(findingId('order-without-dispatch', A))).toBe('resolved');
   });
 
+  it("fails the cycle when Recon's store cannot be read, blaming no source and moving no watermark", async () => {
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
+    const blamed: string[] = [];
+    world.ctx.reportFailure = (side) => void blamed.push(side);
+    world.ctx.store.openFindings = async () => {
+      throw new Error('recon store down');
+    };
+
+    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+    expect(blamed).toEqual([]);
+    expect(world.watermarks.get('orders')).toEqual(LAST_CYCLE);
+  });
+
   it('moves both watermarks to the closed upper bound after reading both sides', async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
     await runIncrementalCycle(world.ctx);
