@@ -41,8 +41,19 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
       cancelDispatches: async () => 1,
       isProcessed: async () => false,
     },
-    deadLetters: { get: async () => letter, settle: async (_id, state) => (settled.push(state), true) },
-    publisher: { publish: async (message) => (published.push(message), publishResult) },
+    deadLetters: {
+      get: async () => letter,
+      settle: async (_id, state) => {
+        settled.push(state);
+        return true;
+      },
+    },
+    publisher: {
+      publish: async (message) => {
+        published.push(message);
+        return publishResult;
+      },
+    },
     orderCreated: { exchange: 'orders', routingKey: 'order.created' },
     madeUpStatus: 'replenished',
     maxReplays: 3,
