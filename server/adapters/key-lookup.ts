@@ -6,8 +6,9 @@ const MAX_CHUNKS = 4;
 /**
  * Looks up many keys as a few concurrent `= ANY($1)` statements instead of one. A thousand keys changed at random
  * touch a thousand random pages, and one statement reads them one after another on one backend; split, the
- * database's backends read them side by side (measured on the benchmark's 1M rows: 1,000 random order ids' dispatches
- * in a median 34–67 ms as one statement, 18–44 ms as four). Never one statement per key.
+ * database's backends read them side by side (on the benchmark's 1M rows with a cold page cache, 1,000 random order
+ * ids' dispatches took medians of 59 and 56 ms as one statement, 41 and 38 ms as four, in two runs). Never one
+ * statement per key.
  */
 export async function lookUpInChunks<T>(
   keys: readonly string[],
