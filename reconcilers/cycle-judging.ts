@@ -50,6 +50,7 @@ export function withOpenFindings(ctx: JudgeContext, open: OpenFindings): JudgeCo
   };
   const applyJudgements = async (judgements: readonly Judgement[], at: Date) => {
     const changing = judgements.filter((j) => changesStore(open.get(j.kind)?.get(j.key), j, at));
+    if (changing.length === 0) return { opened: 0, resolved: 0 };
     const applied = await ctx.store.applyJudgements(changing, at);
     for (const j of changing) {
       if (j.verdict === 'mismatch') {

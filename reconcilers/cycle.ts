@@ -39,13 +39,18 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
     outboxOldestPendingAgeSeconds: null,
   };
   // The open findings are read while the changed rows' first pages are: a page is judged once both are in.
-  const opening = readOpenFindings(ctx).then((open) => ({ open, judgeCtx: withOpenFindings(ctx, open) }));
+  const opening = readOpenFindings(ctx).then((open) => {
+    const judgeCtx = withOpenFindings(ctx, open);
+    return { open, judgeCtx, judgeBatch: createCycleJudge(judgeCtx) };
+  });
   opening.catch(() => {}); // awaited by every branch below; a failure fails the cycle, not a source
-  const judging = opening.then(({ judgeCtx }) => createCycleJudge(judgeCtx));
   const [ordersWatermark, dispatchWatermark] = await Promise.all([
     store.getWatermark('orders'),
     store.getWatermark('dispatches'),
-  ]);
+  ]).catch(async (error: unknown) => {
+    await opening.catch(() => {}); // nothing of a failed cycle may still be running when the next one starts
+    throw error;
+  });
   // Order ids judged from a changed row (their lookup comes after the change was read) need no second lookup: the
   // re-check starts once each side's first page is read, leaves out the ids judged so far, and loses any a later
   // page judges.
@@ -58,7 +63,7 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
     }
     // Batches reach the judge in the order they were called (one promise, continuations in order), which its
     // ordering of batches that share an order id relies on.
-    const outcome = await (await judging)(orderIds, knownOrders, newDispatches);
+    const outcome = await (await opening).judgeBatch(orderIds, knownOrders, newDispatches);
     report.candidates += orderIds.length;
     report.opened += outcome.opened;
     report.resolved += outcome.resolved;
@@ -106,11 +111,18 @@ export async function runIncrementalCycle(ctx: JudgeContext): Promise<CycleRepor
       const keys = ORDER_SCOPED_RECONCILERS.flatMap(({ kind }) => [...(open.get(kind)?.keys() ?? [])]);
       const pending = new Set(keys.filter((id) => !judged.has(id)));
       recheck = pending;
-      // Two batches at a time: the last, short batch need not wait for the full one before it.
+      // Two batches at a time: the last, short batch need not wait for the full one before it. After a failure
+      // neither takes another batch, and both have stopped before the cycle fails.
+      let failed = false;
       const worker = async () => {
-        while (pending.size > 0) await judge(take(pending, ctx.pageSize));
+        while (!failed && pending.size > 0) {
+          await judge(take(pending, ctx.pageSize)).catch((error: unknown) => {
+            failed = true;
+            throw error;
+          });
+        }
       };
-      await Promise.all([worker(), worker()]);
+      await allSettled([worker(), worker()]);
     })(),
     opening.then(({ open, judgeCtx }) =>
       checkOutbox(judgeCtx, [...(open.get(stuckOutbox.kind)?.keys() ?? [])], report),

@@ -32,10 +32,12 @@ export function changesStore(open: OpenFinding | undefined, judgement: Judgement
 }
 
 /**
- * Equality as JSON sees it: object key order does not matter (the store's jsonb reorders keys) and a key whose value
- * is undefined is absent (JSON.stringify drops it).
+ * Equality as JSON sees it: object key order does not matter (the store's jsonb reorders keys), a key whose value
+ * is undefined is absent (JSON.stringify drops it), and a value with toJSON counts as what it turns into (a Date as
+ * its ISO text, which is what the store holds).
  */
-export function isSameJson(a: unknown, b: unknown): boolean {
+export function isSameJson(x: unknown, y: unknown): boolean {
+  const [a, b] = [asJson(x), asJson(y)];
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
@@ -49,3 +51,8 @@ export function isSameJson(a: unknown, b: unknown): boolean {
 }
 
 const definedEntries = (o: Record<string, unknown>) => Object.entries(o).filter(([, value]) => value !== undefined);
+
+function asJson(value: unknown): unknown {
+  const toJSON = (value as { toJSON?: unknown } | null)?.toJSON;
+  return typeof toJSON === 'function' ? toJSON.call(value) : value;
+}

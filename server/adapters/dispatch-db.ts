@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Cursor, DispatchPort, DispatchRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
-import { lookUpInChunks } from './key-lookup.ts';
+import { createKeyLookup } from './key-lookup.ts';
 import { quoteIdent as q } from './postgres.ts';
 import { epochMs, toDate } from './sql-time.ts';
 
@@ -34,6 +34,9 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
     nextGroups: groupsQuery(`WHERE ${q(d.orderId)} > $3`),
   };
 
+  // One connection of the pool stays free for the page reads that run beside the lookups.
+  const lookUp = createKeyLookup((pool.options?.max ?? 5) - 1);
+
   return {
     async pageChangedDispatches(after: Cursor, until: Date, limit: number) {
       const { rows } =
@@ -43,7 +46,7 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
       return rows.map(toDispatchRow);
     },
     findDispatchesByOrderIds: (orderIds) =>
-      lookUpInChunks(orderIds, async (chunk) => {
+      lookUp(orderIds, async (chunk) => {
         const { rows } = await pool.query(sql.byOrderIds, [chunk, cancelled]);
         return rows.map(toDispatchRow);
       }),

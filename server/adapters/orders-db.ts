@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Cursor, OrderRow, OrdersPort, OutboxRow } from '../../reconcilers/types.ts';
 import type { Mapping } from '../config.ts';
-import { lookUpInChunks } from './key-lookup.ts';
+import { createKeyLookup } from './key-lookup.ts';
 import { quoteIdent as q } from './postgres.ts';
 import { epochMs, toDate } from './sql-time.ts';
 
@@ -34,6 +34,9 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
       WHERE ${q(o.id)} > $2 ORDER BY t.${q(o.id)} LIMIT $1`,
   };
 
+  // One connection of the pool stays free for the page reads that run beside the lookups.
+  const lookUp = createKeyLookup((pool.options?.max ?? 5) - 1);
+
   return {
     async pageChangedOrders(after: Cursor, until: Date, limit: number) {
       const { rows } =
@@ -43,7 +46,7 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
       return rows.map(toOrderRow);
     },
     findOrders: (ids) =>
-      lookUpInChunks(ids, async (chunk) => {
+      lookUp(ids, async (chunk) => {
         const { rows } = await pool.query(sql.byIds, [chunk]);
         return rows.map(toOrderRow);
       }),

@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { lookUpInChunks } from '../../server/adapters/key-lookup.ts';
+import { createKeyLookup } from '../../server/adapters/key-lookup.ts';
 
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+
+/** A lookup that records its statements and how many ran at once. */
+function recordingLookUp(failOn?: string) {
+  const chunks: string[][] = [];
+  let running = 0;
+  const stats = { chunks, mostAtOnce: 0 };
+  const lookUp = async (chunk: readonly string[]) => {
+    chunks.push([...chunk]);
+    running += 1;
+    stats.mostAtOnce = Math.max(stats.mostAtOnce, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running -= 1;
+    if (failOn && chunk.includes(failOn)) throw new Error('statement timeout');
+    return chunk.map((key) => `row of ${key}`);
+  };
+  return { lookUp, stats };
+}
 
 describe('looking up many keys', () => {
   it.each([
@@ -12,28 +29,31 @@ describe('looking up many keys', () => {
     [1_001, [251, 251, 251, 248]],
     [5_000, [1_250, 1_250, 1_250, 1_250]],
   ])('splits %i keys into statements of %j, never one per key', async (n, sizes) => {
-    const chunks: string[][] = [];
-    const found = await lookUpInChunks(keys(n), async (chunk) => {
-      chunks.push([...chunk]);
-      return chunk.map((key) => `row of ${key}`);
-    });
-    expect(chunks.map((c) => c.length)).toEqual(sizes);
-    expect(chunks.flat()).toEqual(keys(n));
+    const { lookUp, stats } = recordingLookUp();
+    const found = await createKeyLookup(4)(keys(n), lookUp);
+    expect(stats.chunks.map((c) => c.length)).toEqual(sizes);
+    expect(stats.chunks.flat()).toEqual(keys(n));
     expect(found).toEqual(keys(n).map((key) => `row of ${key}`));
   });
 
+  it('looks each key up once, however often it is asked for', async () => {
+    const { lookUp, stats } = recordingLookUp();
+    await createKeyLookup(4)([...keys(600), ...keys(600)], lookUp);
+    expect(stats.chunks.flat()).toEqual(keys(600));
+  });
+
   it('runs the statements side by side, and fails when one of them fails', async () => {
-    let running = 0;
-    let mostAtOnce = 0;
-    const lookUp = async (chunk: readonly string[]) => {
-      running += 1;
-      mostAtOnce = Math.max(mostAtOnce, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      running -= 1;
-      if (chunk.includes('k999')) throw new Error('statement timeout');
-      return [...chunk];
-    };
-    await expect(lookUpInChunks(keys(1_000), lookUp)).rejects.toThrow('statement timeout');
-    expect(mostAtOnce).toBe(4);
+    const { lookUp, stats } = recordingLookUp('k999');
+    await expect(createKeyLookup(4)(keys(1_000), lookUp)).rejects.toThrow('statement timeout');
+    expect(stats.mostAtOnce).toBe(4);
+  });
+
+  it('runs no more statements at once than its slots, across lookups that overlap', async () => {
+    const { lookUp, stats } = recordingLookUp();
+    const lookUpKeys = createKeyLookup(3);
+    const found = await Promise.all([lookUpKeys(keys(1_000), lookUp), lookUpKeys(keys(1_000), lookUp)]);
+    expect(stats.mostAtOnce).toBe(3);
+    expect(stats.chunks).toHaveLength(8);
+    expect(found.map((rows) => rows.length)).toEqual([1_000, 1_000]);
   });
 });

@@ -121,6 +121,32 @@ describe('the incremental cycle', () => {
     expect(world.watermarks.get('orders')).toEqual(LAST_CYCLE);
   });
 
+  it('fails the cycle when the store cannot be read even with no changed rows to judge', async () => {
+    const world = makeWorld({ orders: [], dispatches: [] });
+    world.ctx.store.openFindings = async () => {
+      throw new Error('recon store down');
+    };
+    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+  });
+
+  it('takes no more re-check batches once one fails, and fails only after the others stopped', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `order-${String(i).padStart(2, '0')}`);
+    const world = makeWorld({ orders: ids.map((id) => makeOrder({ id })), dispatches: [] });
+    for (const id of ids) world.open('order-without-dispatch', id); // stored evidence {}: every verdict is news
+    // The first batch's write fails at once; the second one's succeeds a little later.
+    let writes = 0;
+    world.ctx.store.applyJudgements = async () => {
+      writes += 1;
+      if (writes === 1) throw new Error('recon store down');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return { opened: 0, resolved: 0 };
+    };
+
+    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(world.lookups.orders.map((batch) => batch.length)).toEqual([10, 10]); // the third batch (5) never ran
+  });
+
   it('moves both watermarks to the closed upper bound after reading both sides', async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
     await runIncrementalCycle(world.ctx);
