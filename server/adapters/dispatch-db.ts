@@ -34,8 +34,8 @@ export function createDispatchDb(pool: pg.Pool, mapping: Mapping): DispatchPort 
     nextGroups: groupsQuery(`WHERE ${q(d.orderId)} > $3`),
   };
 
-  // One connection of the pool stays free for the page reads that run beside the lookups.
-  const lookUp = createKeyLookup((pool.options?.max ?? 5) - 1);
+  // As many lookup statements at once as the pool has connections; more wait in the lookup, not in the pool.
+  const lookUp = createKeyLookup(pool.options?.max ?? 5);
 
   return {
     async pageChangedDispatches(after: Cursor, until: Date, limit: number) {

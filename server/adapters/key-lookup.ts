@@ -16,8 +16,9 @@ export type KeyLookup = <T>(
  * statement per key, and each key once.
  *
  * A cycle runs several lookups at once (changed rows, the re-check), so the statements of all of them share
- * `maxStatements` slots: the rest wait here rather than in the pool, whose queue gives up after its connect
- * timeout. Leave the pool a connection for the page reads.
+ * `maxStatements` slots (the pool's size): the rest wait here rather than in the pool, whose queue gives up after
+ * its connect timeout. A page read beside them waits for at most one statement. (With one connection kept free for
+ * the page reads, a cycle was slower: medians of 84 and 76 ms in 10 alternating pairs.)
  */
 export function createKeyLookup(maxStatements: number): KeyLookup {
   const slot = createLimiter(Math.max(1, maxStatements));

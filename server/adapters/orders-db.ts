@@ -34,8 +34,8 @@ export function createOrdersDb(pool: pg.Pool, mapping: Mapping): OrdersPort {
       WHERE ${q(o.id)} > $2 ORDER BY t.${q(o.id)} LIMIT $1`,
   };
 
-  // One connection of the pool stays free for the page reads that run beside the lookups.
-  const lookUp = createKeyLookup((pool.options?.max ?? 5) - 1);
+  // As many lookup statements at once as the pool has connections; more wait in the lookup, not in the pool.
+  const lookUp = createKeyLookup(pool.options?.max ?? 5);
 
   return {
     async pageChangedOrders(after: Cursor, until: Date, limit: number) {
