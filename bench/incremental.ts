@@ -30,14 +30,14 @@ export const changedOrdersLabel = (touched: number) =>
 export const coldChangedOrdersLabel = (touched: number) =>
   `recon cycle in a fresh process, ${touched.toLocaleString('en')} orders changed`;
 
-/** Cycles a warm run runs with nothing changed before the measured one (a running Recon has run many). */
+/** Cycles a warm run runs, each after its own changes, before the measured one (a running Recon has run many). */
 const WARM_UP_CYCLES = 3;
 
 /**
  * The incremental cycle on top of the sweep's findings: watermarks first (a real first cycle, or set to now), one
  * cycle with nothing changed, then rounds of "change N rows, run one cycle", each both in a fresh process (the
  * rows changed before it started; its first cycle is measured, code not yet compiled by the JIT, connections new)
- * and in a warm one (it runs cycles with nothing changed first, as a running Recon has, then changes the rows and
+ * and in a warm one (it runs cycles on changes of its own first, as a running Recon has, then changes the rows and
  * measures its next cycle). Every cycle must leave the store with exactly the expected findings: touching a row
  * changes no answer.
  */

@@ -10,10 +10,10 @@ const CYCLE_ENV = { RECON_GRACE_SECONDS: '0', RECON_OVERLAP_SECONDS: '0' };
 
 /**
  * One incremental cycle. Cold (the default): the rows were changed before this process started, and the cycle is
- * its first. Warm (`warmUpCycles` > 0): as in a running Recon, which runs a cycle every few seconds in one
- * long-lived process: this process first runs that many cycles with nothing changed, then changes the rows itself
- * (`touchOrders`, `touchDispatches`), then measures the next cycle, counting the tuples the databases read for that
- * cycle alone.
+ * its first. Warm (`warmUpCycles` > 0): as in a running Recon at this change rate, which runs a cycle every few
+ * seconds in one long-lived process: this process first runs that many cycles, each after changing as many
+ * random rows (`touchOrders`, `touchDispatches`), then changes rows once more and measures its next cycle, counting
+ * the tuples the databases read for that cycle alone.
  */
 export async function runReconCycle(options: Record<string, number>) {
   const recon = createReconContext(CYCLE_ENV);
@@ -21,10 +21,14 @@ export async function runReconCycle(options: Record<string, number>) {
     await recon.warmUp();
     const warmUpCycles = options.warmUpCycles ?? 0;
     if (warmUpCycles === 0) return await measureCycle(recon);
-    for (let i = 0; i < warmUpCycles; i += 1) await runIncrementalCycle(recon.context());
+    const touch = { orders: options.touchOrders ?? 0, dispatches: options.touchDispatches ?? 0 };
+    for (let i = 0; i < warmUpCycles; i += 1) {
+      await touchRows(touch);
+      await runIncrementalCycle(recon.context());
+    }
     await recon.flushStatistics();
     recon.resetStats();
-    await touchRows({ orders: options.touchOrders ?? 0, dispatches: options.touchDispatches ?? 0 });
+    await touchRows(touch);
     const pools = { orders: benchPool('orders'), dispatch: benchPool('dispatch') };
     try {
       const { result, tuplesRead } = await createTupleCounter(pools).measure(async () => {
