@@ -4,6 +4,7 @@ import type { Finding as DomainFinding } from '../../../reconcilers/types.ts';
 import type { toActionJson, toAuditJson } from '../../../server/http/action-json.ts';
 import type { TimelineEvent as ServerTimelineEvent } from '../../../server/http/timeline-events.ts';
 import type { LatencyPoint as ServerLatencyPoint } from '../../../server/metrics/latency-history.ts';
+import type { BulkRecord, BulkItem as StoredBulkItem } from '../../../server/store/bulk-store.ts';
 import type {
   DeadLetter as StoredDeadLetter,
   DeadLetterPage as StoredDeadLetterPage,
@@ -151,28 +152,11 @@ export interface BulkStarted {
   isReplay: boolean;
 }
 
-export interface BulkItem {
-  position: number;
-  findingId: string;
-  outcome: string;
-  detail: string | null;
-  actionId: string | null;
-}
+export type BulkItem = StoredBulkItem;
 
-export interface BulkProgress {
-  id: string;
-  action: ActionName;
-  actor: string;
-  role: string;
-  reason: string;
-  selection: unknown;
-  ratePerSecond: number;
+export interface BulkProgress extends Omit<Wire<BulkRecord>, 'status'> {
   /** Computed when read: the stored statuses plus `interrupted` and `settling`. */
   status: string;
-  createdAt: string;
-  heartbeatAt: string;
-  finishedAt: string | null;
-  total: number;
   counts: Record<string, number>;
   items: BulkItem[];
   nextAfter: number | null;

@@ -11,6 +11,17 @@ interface Props {
   isLive?: boolean;
 }
 
+const NUMBER_COLUMNS = ['Ready', 'Unacked', 'Consumers'];
+const RATE_COLUMNS = ['Publish', 'Deliver', 'Ack'];
+
+function NumberHeader({ name }: { name: string }) {
+  return (
+    <th scope="col" class="num">
+      {name}
+    </th>
+  );
+}
+
 /** The watched queues: how deep each is, and whether the broker has it at all. */
 export function QueueTable({ queues, caption, isLive = false }: Props) {
   return (
@@ -20,26 +31,14 @@ export function QueueTable({ queues, caption, isLive = false }: Props) {
         <thead>
           <tr>
             <th scope="col">Queue</th>
-            <th scope="col" class="num">
-              Ready
-            </th>
-            <th scope="col" class="num">
-              Unacked
-            </th>
-            <th scope="col" class="num">
-              Consumers
-            </th>
+            {NUMBER_COLUMNS.map((name) => (
+              <NumberHeader key={name} name={name} />
+            ))}
             {isLive && (
               <>
-                <th scope="col" class="num">
-                  Publish
-                </th>
-                <th scope="col" class="num">
-                  Deliver
-                </th>
-                <th scope="col" class="num">
-                  Ack
-                </th>
+                {RATE_COLUMNS.map((name) => (
+                  <NumberHeader key={name} name={name} />
+                ))}
                 <th scope="col">Read at</th>
               </>
             )}
