@@ -1,4 +1,4 @@
-import type { DispatchPort, OrdersPort } from '../reconcilers/types.ts';
+import type { DispatchPort, OrdersPort } from '../reconcilers/ports/business-db.ts';
 
 /** Calls, rows returned and time spent per method: what Recon really read, lookups included. */
 export type PortStats = Record<string, { calls: number; rows: number; ms: number }>;

@@ -29,6 +29,9 @@ export const changedOrdersLabel = (touched: number) =>
   `recon cycle in a running Recon, ${touched.toLocaleString('en')} orders changed`;
 export const coldChangedOrdersLabel = (touched: number) =>
   `recon cycle in a fresh process, ${touched.toLocaleString('en')} orders changed`;
+/** The same cycle when its re-check of the open findings is due (once every RECON_RECHECK_INTERVAL_SECONDS). */
+export const recheckLabel = (touched: number) =>
+  `recon cycle in a running Recon with the re-check due, ${touched.toLocaleString('en')} orders changed`;
 
 /** Cycles a warm run runs, each after its own changes, before the measured one (a running Recon has run many). */
 const WARM_UP_CYCLES = 3;
@@ -81,6 +84,14 @@ export async function runIncremental(o: IncrementalOptions): Promise<Incremental
       ] as const,
     ],
   );
+  scenarios.push([
+    recheckLabel(o.touched),
+    {
+      name: 'recon-cycle',
+      options: { warmUpCycles: WARM_UP_CYCLES, touchOrders: o.touched, touchDispatches: 0, recheckEveryCycle: 1 },
+    },
+    null,
+  ]);
   const results: Record<string, Measured[]> = Object.fromEntries(scenarios.map(([label]) => [label, []]));
   for (let round = 0; round < o.rounds; round += 1) {
     o.log(`incremental, round ${round + 1} of ${o.rounds}`);

@@ -1,17 +1,72 @@
-import type { BrokerReconciler } from './broker-judge.ts';
-import { dispatchWithoutOrder } from './dispatch-without-order.ts';
-import { duplicateDispatch } from './duplicate-dispatch.ts';
-import type { OrderScopedReconciler } from './order-dispatch-snapshot.ts';
-import { orderWithoutDispatch } from './order-without-dispatch.ts';
-import { unackedStuck } from './unacked-stuck.ts';
-import { unconfirmedPublishes } from './unconfirmed-publishes.ts';
+import type { Reconciler, ReconcilerReading, SnapshotName } from './define-kind.ts';
+import { deadLetter } from './kinds/dead-letter.ts';
+import { dispatchWithoutOrder } from './kinds/dispatch-without-order.ts';
+import { duplicateDispatch } from './kinds/duplicate-dispatch.ts';
+import { orderWithoutDispatch } from './kinds/order-without-dispatch.ts';
+import { stuckOutbox } from './kinds/stuck-outbox.ts';
+import { unackedStuck } from './kinds/unacked-stuck.ts';
+import { unconfirmedPublishes } from './kinds/unconfirmed-publishes.ts';
+import type { Repair } from './repair.ts';
+import type { FindingState, Severity, Verdict } from './vocabulary.ts';
 
-/** Judged per order id over one shared snapshot of both databases. Adding one is a file and a line here. */
-export const ORDER_SCOPED_RECONCILERS: readonly OrderScopedReconciler[] = [
+/**
+ * Every finding kind Recon knows, in the order it lists them (metrics, the overview, the UI). Adding a kind is one
+ * file in kinds/ and one line here; the names, the evidence types and the actions below follow from this list.
+ */
+export const KINDS = [
   orderWithoutDispatch,
   dispatchWithoutOrder,
+  stuckOutbox,
   duplicateDispatch,
-];
+  unconfirmedPublishes,
+  unackedStuck,
+  deadLetter,
+] as const;
 
-/** Judged after each broker poll over the recent polls. */
-export const BROKER_RECONCILERS: readonly BrokerReconciler[] = [unconfirmedPublishes, unackedStuck];
+type AnyKind = (typeof KINDS)[number];
+export type FindingKind = AnyKind['kind'];
+type KindNamed<K extends FindingKind> = Extract<AnyKind, { kind: K }>;
+export type EvidenceOf<K extends FindingKind> = KindNamed<K> extends Reconciler<K, SnapshotName, infer E> ? E : never;
+export type ActionsOf<K extends FindingKind> = keyof KindNamed<K>['repairs'] & string;
+export type ActionName = { [K in FindingKind]: ActionsOf<K> }[FindingKind];
+
+export const FINDING_KINDS = KINDS.map((k) => k.kind) as [FindingKind, ...FindingKind[]];
+export const ACTION_NAMES = [...new Set(KINDS.flatMap((k) => Object.keys(k.repairs)))] as [ActionName, ...ActionName[]];
+
+/** One finding as Recon stores it, its evidence typed by its kind. */
+export type Finding = {
+  [K in FindingKind]: {
+    /** Stable across cycles: `${kind}:${key}`. */
+    id: string;
+    kind: K;
+    key: string;
+    severity: Severity;
+    verdict: Verdict;
+    state: FindingState;
+    firstSeenAt: Date;
+    lastSeenAt: Date;
+    resolvedAt: Date | null;
+    evidence: EvidenceOf<K>;
+    actions: ActionsOf<K>[];
+  };
+}[FindingKind];
+
+const BY_NAME = new Map<string, Reconciler>(KINDS.map((k) => [k.kind, k as Reconciler]));
+
+export const isFindingKind = (name: string): name is FindingKind => BY_NAME.has(name);
+
+/** The kind's value; undefined for a name this version does not know (a row an older version wrote). */
+export const kindNamed = (name: string): Reconciler | undefined => BY_NAME.get(name);
+
+/** The kinds an engine judges: those that read its snapshot. */
+export const kindsReading = <R extends SnapshotName>(snapshot: R): ReconcilerReading<R>[] =>
+  KINDS.filter((k) => k.reads === snapshot) as unknown as ReconcilerReading<R>[];
+
+/** The repair of `action` on a finding of `kind`, or undefined when that action does not apply to it. */
+export function repairOf(kind: string, action: string): Repair<unknown> | undefined {
+  const repairs = BY_NAME.get(kind)?.repairs;
+  return repairs && Object.hasOwn(repairs, action) ? repairs[action] : undefined;
+}
+
+/** The actions an operator may take on a finding of this kind, in the kind's order. */
+export const actionsOf = (kind: string): string[] => Object.keys(BY_NAME.get(kind)?.repairs ?? {});

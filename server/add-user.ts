@@ -2,17 +2,11 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { createPgPool } from './adapters/postgres.ts';
 import { hashPassword } from './auth/passwords.ts';
+import { MIN_PASSWORD_LENGTH, ROLES, type Role, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
 import { loadConfig } from './config.ts';
 import { exitWith } from './fatal.ts';
 import { migrateStore } from './store/migrate.ts';
-import {
-  createUserStore,
-  MIN_PASSWORD_LENGTH,
-  ROLES,
-  type Role,
-  USER_NAME,
-  USER_NAME_RULE,
-} from './store/user-store.ts';
+import { createUserStore } from './store/user-store.ts';
 
 // `npm run add-user -- <name> <viewer|operator|admin>`: creates a user in Recon's database, or sets an existing
 // user's role and password. The password comes from RECON_NEW_USER_PASSWORD, else from a prompt that does not echo

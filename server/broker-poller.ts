@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
-import { gatherBrokerPoll } from '../reconcilers/broker-gather.ts';
-import { judgeBroker } from '../reconcilers/broker-judge.ts';
-import type { BrokerDetectConfig, BrokerPoll, ManagementPort, SuccessfulPoll } from '../reconcilers/broker-types.ts';
-import { MIN_WINDOW_MS, STATISTICS_INTERVAL_MS } from '../reconcilers/broker-window.ts';
-import { BROKER_RECONCILERS } from '../reconcilers/registry.ts';
+import type { BrokerSettings, ReconcilerReading } from '../reconcilers/define-kind.ts';
+import { gatherBrokerPoll, judgeBroker } from '../reconcilers/engine/broker-judging.ts';
+import { createFindingsWriter } from '../reconcilers/engine/findings-writer.ts';
+import type { ManagementPort } from '../reconcilers/ports/broker.ts';
+import type { FindingsPort } from '../reconcilers/ports/findings-store.ts';
+import type { BrokerPoll, SuccessfulPoll } from '../reconcilers/snapshots/broker-polls.ts';
+import { MIN_WINDOW_MS, STATISTICS_INTERVAL_MS } from '../reconcilers/snapshots/broker-window.ts';
 import type { ReconConfig } from './config.ts';
 import type { ReconMetrics } from './metrics/registry.ts';
 import type { MetricsState, QueueMessageCount } from './metrics/state.ts';
+import { startPeriodic } from './periodic.ts';
 import type { SourceHealthTracker } from './source-health.ts';
-import type { ReconStore } from './store/types.ts';
 
 /** Polls kept for the overview charts and the reconcilers' consecutive-poll windows (5 minutes at 5 s). */
 const HISTORY_POLLS = 60;
@@ -28,7 +30,9 @@ export interface BrokerPollerDeps {
     brokerStatisticsIntervalMs?: number;
   };
   api: ManagementPort;
-  store: Pick<ReconStore, 'applyJudgements' | 'openFindingKeys'>;
+  /** The kinds judged over the recent polls. */
+  kinds: readonly ReconcilerReading<'broker'>[];
+  store: FindingsPort;
   health: SourceHealthTracker;
   metrics: Pick<ReconMetrics, 'pollDuration'>;
   metricsState: MetricsState;
@@ -70,19 +74,15 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
     );
   }
   const budgetMs = config.managementTimeoutMs;
-  const detectConfig: BrokerDetectConfig = {
-    stuckPolls: config.brokerStuckPolls,
-    staleAfterMs: 3 * intervalMs + budgetMs,
-  };
+  const settings: BrokerSettings = { stuckPolls: config.brokerStuckPolls, staleAfterMs: 3 * intervalMs + budgetMs };
+  // Its kinds' open findings are read afresh at every judging: few, and another leader may have written them.
+  const findings = createFindingsWriter(deps.store, deps.kinds);
   // Enough for the longest window the checks may need (stuckPolls, widened to MIN_WINDOW_MS when polls are fast).
   const historyPolls = Math.max(HISTORY_POLLS, 2 * config.brokerStuckPolls + Math.ceil(MIN_WINDOW_MS / intervalMs));
   const polls: BrokerPoll[] = [];
   let failures = 0;
-  let inFlight: Promise<BrokerPoll> | undefined;
-  let isRunning = true;
-  let wake = () => {};
 
-  const poll = async (): Promise<BrokerPoll> => {
+  const poll = async (): Promise<void> => {
     const at = clock();
     const startedAt = performance.now();
     let result: BrokerPoll;
@@ -106,12 +106,11 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
     polls.push(result);
     if (polls.length > historyPolls) polls.shift();
     if (deps.isLeader()) await judge();
-    return result;
   };
 
   const judge = async () => {
     try {
-      const outcome = await judgeBroker(deps.store, BROKER_RECONCILERS, polls, clock(), detectConfig);
+      const outcome = await judgeBroker(findings, deps.kinds, polls, clock(), settings);
       if (outcome.opened || outcome.resolved) log.info(outcome, 'broker findings changed');
     } catch (error) {
       health.failure('recon', error as Error);
@@ -119,42 +118,26 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
     }
   };
 
-  const pollNow = () => {
-    inFlight ??= poll().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
+  // Full jitter over the upper half while polls fail: replicas retrying a broker that just came back do not arrive
+  // together. A statistics database behind on its events serves old numbers; reading them more often only adds to
+  // its load.
+  const waitMs = () => {
+    if (failures) return Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** failures) * (0.5 + Math.random() / 2);
+    const latest = polls.at(-1);
+    const isBehind = latest?.ok === true && (latest.statisticsBacklog ?? 0) > STATISTICS_BACKLOG_LIMIT;
+    return isBehind ? 2 * intervalMs : intervalMs;
   };
-
-  const loop = (async () => {
-    while (isRunning) {
-      await pollNow();
-      // Full jitter over the upper half: replicas retrying a broker that just came back do not arrive together.
-      const delayMs = failures ? Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** failures) * (0.5 + Math.random() / 2) : 0;
-      // A statistics database behind on its events serves old numbers; reading them more often only adds to its load.
-      const latest = polls.at(-1);
-      const isBehind = latest?.ok === true && (latest.statisticsBacklog ?? 0) > STATISTICS_BACKLOG_LIMIT;
-      const waitMs = Math.max(isBehind ? 2 * intervalMs : intervalMs, delayMs);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
+  const task = startPeriodic({ name: 'broker poll', intervalMs: waitMs, run: poll, log });
 
   return {
     watchedQueues: config.watchedQueues,
     polls: () => polls,
-    staleAfterMs: detectConfig.staleAfterMs,
-    pollNow,
-    async stop() {
-      isRunning = false;
-      wake();
-      await loop;
+    staleAfterMs: settings.staleAfterMs,
+    async pollNow() {
+      await task.runNow();
+      return polls.at(-1)!;
     },
+    stop: () => task.stop(),
   };
 }
 

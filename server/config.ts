@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './store/user-store.ts';
+import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
 
 const identifier = z
   .string()
@@ -76,6 +76,8 @@ export interface ReconConfig {
   rabbitmqUrl: string;
   rabbitmqManagementUrl: string;
   pollIntervalMs: number;
+  /** How often a cycle re-judges the open findings no changed row brought (a deleted row changes none). */
+  recheckIntervalMs: number;
   graceMs: number;
   overlapMs: number;
   sweepIntervalMs: number;
@@ -141,6 +143,7 @@ const DEFAULTS = {
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   RABBITMQ_MANAGEMENT_URL: 'http://guest:guest@127.0.0.1:15672',
   RECON_POLL_INTERVAL_SECONDS: '5',
+  RECON_RECHECK_INTERVAL_SECONDS: '60',
   RECON_GRACE_SECONDS: '30',
   RECON_OVERLAP_SECONDS: '60',
   RECON_SWEEP_INTERVAL_SECONDS: '600',
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     rabbitmqUrl,
     rabbitmqManagementUrl: url('RABBITMQ_MANAGEMENT_URL', ['http:', 'https:']),
     pollIntervalMs: numberOf('RECON_POLL_INTERVAL_SECONDS', 0.1) * 1000,
+    recheckIntervalMs: numberOf('RECON_RECHECK_INTERVAL_SECONDS', 0) * 1000,
     graceMs: numberOf('RECON_GRACE_SECONDS', 0) * 1000,
     overlapMs: numberOf('RECON_OVERLAP_SECONDS', 0) * 1000,
     sweepIntervalMs: numberOf('RECON_SWEEP_INTERVAL_SECONDS', 1) * 1000,

@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+import { createDatabaseEngine } from '../reconcilers/engine/database-engine.ts';
+import { createDeadLetterJudging } from '../reconcilers/engine/dead-letter-judging.ts';
+import { kindsReading } from '../reconcilers/registry.ts';
 import { createActionService } from './actions/action-service.ts';
 import { startActionSweeper } from './actions/action-sweeper.ts';
 import { createBulkActions } from './actions/bulk-actions.ts';
@@ -13,16 +17,18 @@ import { createManagementApi } from './adapters/management-api.ts';
 import { createOrdersDb } from './adapters/orders-db.ts';
 import { createPgPool } from './adapters/postgres.ts';
 import { createTimelineDb } from './adapters/timeline-db.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { type BrokerPoller, startBrokerPoller } from './broker-poller.ts';
 import type { ReconConfig } from './config.ts';
-import { createDeadLetterCustody, toDeadLetterMetrics } from './dead-letter-custody.ts';
+import { createDeadLetterCustody } from './dead-letter-custody.ts';
 import { createApp } from './http/app.ts';
 import type { AuthEnv } from './http/auth.ts';
 import { serve } from './http/serve.ts';
 import { createLatencyHistory } from './metrics/latency-history.ts';
+import { recordCycle, startMetricsRefresher } from './metrics/refresher.ts';
 import { createMetrics, type ReconMetrics } from './metrics/registry.ts';
-import { createMetricsState, type MetricsState, setOpenSummary } from './metrics/state.ts';
+import { createMetricsState, type MetricsState } from './metrics/state.ts';
+import { startPeriodic } from './periodic.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { createSourceHealthTracker } from './source-health.ts';
 import { createActionStore } from './store/action-store.ts';
@@ -37,6 +43,7 @@ import { createUserStore } from './store/user-store.ts';
 
 /** One advisory lock id for "the replica that runs the reconcilers", in Recon's own database. */
 const LEADER_LOCK_KEY = 0x7265636f; // 'reco'
+const SESSION_PURGE_INTERVAL_MS = 3_600_000;
 
 export interface Recon {
   app: Hono<AuthEnv>;
@@ -49,21 +56,16 @@ export interface Recon {
   stop(): Promise<void>;
 }
 
-/** Starts one Recon replica: store, leader election, scheduler, metrics refresher and (when `listen`) the HTTP server. */
+/**
+ * Starts one Recon replica from its parts: Recon's store and the leader election, the reconcilers (the database
+ * engine, broker polls, dead-letter custody) that run on the leader, repair actions, metrics, and (when `listen`)
+ * the HTTP server. It composes; what each part does lives in that part.
+ */
 export async function startRecon(
   config: ReconConfig,
   { log, listen = true }: { log: Logger; listen?: boolean },
 ): Promise<Recon> {
-  const reconPool = createPgPool(config.reconDatabaseUrl, { applicationName: 'recon' });
-  try {
-    await migrateStore(reconPool);
-  } catch (error) {
-    await reconPool.end();
-    throw new Error(
-      `Recon's database (RECON_DATABASE_URL) is not usable; start the services with: bash scripts/services.sh`,
-      { cause: error },
-    );
-  }
+  const reconPool = await openReconDatabase(config.reconDatabaseUrl);
   const store = createPgStore(reconPool);
   const ordersPool = createPgPool(config.ordersDatabaseUrl, { applicationName: 'recon' });
   const dispatchPool = createPgPool(config.dispatchDatabaseUrl, { applicationName: 'recon' });
@@ -71,7 +73,6 @@ export async function startRecon(
   const metricsState = createMetricsState();
   const metrics = createMetrics(metricsState);
   const latency = createLatencyHistory();
-
   const leader = createLeaderElection({
     connectionString: config.reconDatabaseUrl,
     lockKey: LEADER_LOCK_KEY,
@@ -79,40 +80,41 @@ export async function startRecon(
       log.info({ isLeader }, isLeader ? 'this replica now runs the reconcilers' : 'not the leader'),
   });
   await leader.start();
+  const isLeader = () => leader.isLeader();
 
-  // Custody of dead letters: only the leader consumes (a follower's consumer is closed within a tick of losing
-  // the lock); the dedupe key makes a letter stored by two holders during a handover still one row.
+  // The reconcilers: every kind of the registry, each judged by the engine that gathers what it reads.
   const deadLetters = createDeadLetterStore(reconPool);
-  const custody = createDeadLetterCustody({ store: deadLetters, findings: store });
-  const deadLetterConsumer = startDeadLetterConsumer({
-    url: config.rabbitmqUrl,
-    queues: config.deadLetterQueues,
-    maxBodyBytes: config.deadLetterMaxBytes,
-    handle: custody.handle,
-    isLeader: () => leader.isLeader(),
-    log: log.child({ component: 'dead-letters' }),
+  const deadLetterJudging = createDeadLetterJudging({
+    letters: deadLetters,
+    store,
+    kinds: kindsReading('dead-letters'),
   });
-
   const scheduler = startScheduler({
-    config,
-    orders: createOrdersDb(ordersPool, config.mapping),
-    dispatch: createDispatchDb(dispatchPool, config.mapping),
+    pollIntervalMs: config.pollIntervalMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+    engine: createDatabaseEngine({
+      orders: createOrdersDb(ordersPool, config.mapping),
+      dispatch: createDispatchDb(dispatchPool, config.mapping),
+      orderKinds: kindsReading('order-dispatch'),
+      outboxKinds: kindsReading('outbox'),
+      store,
+      settings: { graceMs: config.graceMs },
+      overlapMs: config.overlapMs,
+      pageSize: config.pageSize,
+      recheckIntervalMs: config.recheckIntervalMs,
+      health,
+      observeOrderToDispatch: (seconds) => {
+        metrics.orderToDispatch.observe(seconds);
+        latency.observe(seconds, new Date());
+      },
+    }),
+    deadLetters: deadLetterJudging,
     store,
     health,
     log,
-    isLeader: () => leader.isLeader(),
-    onCycle(report, durationSeconds) {
-      metrics.pollDuration.observe({ source: 'databases' }, durationSeconds);
-      const age = report.outboxOldestPendingAgeSeconds;
-      if (report.fresh.orders)
-        metricsState.outboxOldestPendingAt = age === null ? null : new Date(report.startedAt.getTime() - age * 1000);
-    },
-    observeOrderToDispatch: (seconds) => {
-      metrics.orderToDispatch.observe(seconds);
-      latency.observe(seconds, new Date());
-    },
+    isLeader,
+    onCycle: (report, seconds) => recordCycle(metrics, metricsState, report, seconds),
   });
-
   const managementApi = createManagementApi({
     url: config.rabbitmqManagementUrl,
     timeoutMs: config.managementTimeoutMs,
@@ -120,12 +122,23 @@ export async function startRecon(
   const broker = startBrokerPoller({
     config,
     api: managementApi,
+    kinds: kindsReading('broker'),
     store,
     health,
     metrics,
     metricsState,
     log: log.child({ component: 'broker' }),
-    isLeader: () => leader.isLeader(),
+    isLeader,
+  });
+  // Custody of dead letters: only the leader consumes (a follower's consumer is closed within a tick of losing
+  // the lock); the dedupe key makes a letter stored by two holders during a handover still one row.
+  const deadLetterConsumer = startDeadLetterConsumer({
+    url: config.rabbitmqUrl,
+    queues: config.deadLetterQueues,
+    maxBodyBytes: config.deadLetterMaxBytes,
+    handle: createDeadLetterCustody({ store: deadLetters, judging: deadLetterJudging }),
+    isLeader,
+    log: log.child({ component: 'dead-letters' }),
   });
 
   // Repair actions: any replica executes the ones it is asked for; the leader's sweeper settles what a crash left.
@@ -154,7 +167,7 @@ export async function startRecon(
     counter: metrics.actions,
     log: log.child({ component: 'action-sweeper' }),
     // Read-only refuses every effect, the sweeper's re-drives included: unsettled actions wait for a writable Recon.
-    isLeader: () => leader.isLeader() && !config.isReadOnly,
+    isLeader: () => isLeader() && !config.isReadOnly,
     intervalMs: config.actions.sweepIntervalMs,
     leaseMs: config.actions.leaseMs,
     retryAfterMs: config.actions.retryAfterMs,
@@ -167,37 +180,28 @@ export async function startRecon(
     findings: store,
     log: log.child({ component: 'bulk' }),
   });
-  const users = createUserStore(reconPool);
-  if (config.admin)
-    await users.upsertUser({
-      name: config.admin.name,
-      role: 'admin',
-      passwordHash: await hashPassword(config.admin.password),
-    });
-  else if ((await users.listUsers()).length === 0)
-    log.warn(
-      'no user can sign in yet: set RECON_ADMIN_USER and RECON_ADMIN_PASSWORD, or run npm run add-user -- <name> admin',
-    );
 
-  // Every replica refreshes what /metrics and the API show from the store; a scrape itself never does I/O.
-  const refresh = async () => {
-    try {
-      setOpenSummary(metricsState, await store.openSummary());
-      metricsState.sources = leader.isLeader() ? health.snapshot() : await store.listSourceHealth();
-      metricsState.deadLetters = toDeadLetterMetrics(await deadLetters.deadLetterCounts(), config.deadLetterQueues);
-      if (leader.isLeader()) await custody.recheckOpen(new Date());
-    } catch (error) {
-      log.warn({ err: (error as Error).message }, 'refreshing metrics from the store failed');
-    }
-  };
-  await refresh();
-  const refresher = setInterval(() => void refresh(), Math.max(1_000, config.pollIntervalMs));
+  const users = createUserStore(reconPool);
+  await ensureFirstAdmin(users, config.admin, log);
+  const refresher = startMetricsRefresher({
+    state: metricsState,
+    store,
+    deadLetters,
+    deadLetterQueues: config.deadLetterQueues,
+    health,
+    isLeader,
+    intervalMs: config.pollIntervalMs,
+    log,
+  });
+  await refresher.runNow();
   const sessions = createSessionStore(reconPool);
-  const sessionPurger = setInterval(
-    () => void sessions.purgeExpired().catch((err) => log.warn({ err: err.message }, 'purging sessions failed')),
-    3_600_000,
-  );
-  sessionPurger.unref();
+  const sessionPurger = startPeriodic({
+    name: 'purging expired sessions',
+    intervalMs: SESSION_PURGE_INTERVAL_MS,
+    waitFirst: true,
+    run: async () => void (await sessions.purgeExpired()),
+    log,
+  });
   const shutdown = new AbortController();
 
   const app = createApp({
@@ -233,11 +237,10 @@ export async function startRecon(
     metrics,
     metricsState,
     broker,
-    isLeader: () => leader.isLeader(),
+    isLeader,
     async stop() {
-      clearInterval(refresher);
-      clearInterval(sessionPurger);
       shutdown.abort();
+      await Promise.all([refresher.stop(), sessionPurger.stop()]);
       await close();
       // Custody first: no delivery may be in the middle of its commit when the pool closes.
       await deadLetterConsumer.stop();
@@ -251,6 +254,21 @@ export async function startRecon(
       await Promise.all([reconPool.end(), ordersPool.end(), dispatchPool.end()]);
     },
   };
+}
+
+/** Recon's own database, migrated; a Recon that cannot use it says how to start the services. */
+async function openReconDatabase(url: string): Promise<pg.Pool> {
+  const pool = createPgPool(url, { applicationName: 'recon' });
+  try {
+    await migrateStore(pool);
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw new Error(
+      `Recon's database (RECON_DATABASE_URL) is not usable; start the services with: bash scripts/services.sh`,
+      { cause: error },
+    );
+  }
 }
 
 /** ui/dist beside the sources (tsx) or beside dist/ (the compiled build): the first that holds a build. */

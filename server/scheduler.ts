@@ -1,23 +1,23 @@
 import type { Logger } from 'pino';
-import { type CycleReport, runIncrementalCycle } from '../reconcilers/cycle.ts';
-import { runFullSweep, type SweepReport } from '../reconcilers/full-sweep.ts';
-import type { JudgeContext } from '../reconcilers/judge.ts';
-import type { DispatchPort, OrdersPort } from '../reconcilers/types.ts';
-import type { ReconConfig } from './config.ts';
+import type { DatabaseEngine } from '../reconcilers/engine/database-engine.ts';
+import type { DeadLetterJudging } from '../reconcilers/engine/dead-letter-judging.ts';
+import type { SweepReport } from '../reconcilers/engine/full-sweep.ts';
+import type { CycleReport } from '../reconcilers/engine/incremental-cycle.ts';
+import { startPeriodic } from './periodic.ts';
 import type { SourceHealthTracker } from './source-health.ts';
 import type { ReconStore } from './store/types.ts';
 
 export interface SchedulerDeps {
-  config: Pick<ReconConfig, 'pollIntervalMs' | 'sweepIntervalMs' | 'graceMs' | 'overlapMs' | 'pageSize'>;
-  orders: OrdersPort;
-  dispatch: DispatchPort;
-  store: ReconStore;
+  pollIntervalMs: number;
+  sweepIntervalMs: number;
+  engine: DatabaseEngine;
+  deadLetters: DeadLetterJudging;
+  store: Pick<ReconStore, 'recordSourceHealth'>;
   health: SourceHealthTracker;
   log: Logger;
   isLeader(): boolean;
   onCycle?(report: CycleReport, durationSeconds: number): void;
   onSweep?(report: SweepReport, durationSeconds: number): void;
-  observeOrderToDispatch?(seconds: number): void;
   clock?: () => Date;
 }
 
@@ -29,29 +29,18 @@ export interface Scheduler {
 }
 
 /**
- * Runs the incremental cycle every poll interval and the full sweep on its slower schedule, only while this replica
- * is the leader, one run at a time: a slow cycle delays the next instead of piling up behind it.
+ * On the leader, every poll interval: the incremental cycle, the dead letters' open findings re-checked, and the
+ * full sweep when its slower interval is up. One run at a time, whoever asks: a slow cycle delays the next instead
+ * of piling up behind it. A replica that becomes the leader starts from what the store holds, not from what it
+ * knew when it last led.
  */
 export function startScheduler(deps: SchedulerDeps): Scheduler {
-  const { config, log, health, store } = deps;
+  const { engine, log, health } = deps;
   const clock = deps.clock ?? (() => new Date());
-  let isRunning = true;
   // The first cycle (no watermark yet) reads every row, so the first sweep can wait for its interval.
   let lastSweepAt = Date.now();
+  let wasLeader = false;
   let current: Promise<unknown> = Promise.resolve();
-
-  const context = (): JudgeContext => ({
-    orders: deps.orders,
-    dispatch: deps.dispatch,
-    store,
-    now: clock(),
-    graceMs: config.graceMs,
-    overlapMs: config.overlapMs,
-    pageSize: config.pageSize,
-    reportSuccess: (side) => health.success(side),
-    reportFailure: (side, error) => health.failure(side, error),
-    observeOrderToDispatch: deps.observeOrderToDispatch,
-  });
 
   const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
     const next = current.then(run, run);
@@ -62,7 +51,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const runCycle = () =>
     exclusive(async () => {
       const startedAt = performance.now();
-      const report = await runIncrementalCycle(context());
+      const report = await engine.runCycle(clock());
       await persistHealth();
       deps.onCycle?.(report, (performance.now() - startedAt) / 1000);
       return report;
@@ -71,7 +60,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const runSweep = () =>
     exclusive(async () => {
       const startedAt = performance.now();
-      const report = await runFullSweep(context());
+      const report = await engine.runSweep(clock());
       lastSweepAt = Date.now();
       deps.onSweep?.(report, (performance.now() - startedAt) / 1000);
       return report;
@@ -79,39 +68,35 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   const persistHealth = async () => {
     try {
-      for (const h of health.snapshot()) await store.recordSourceHealth(h);
+      for (const h of health.snapshot()) await deps.store.recordSourceHealth(h);
       health.success('recon');
     } catch (error) {
       health.failure('recon', error as Error);
     }
   };
 
-  const loop = (async () => {
-    while (isRunning) {
-      if (deps.isLeader()) {
-        try {
-          const report = await runCycle();
-          log.debug(report, 'cycle');
-          if (Date.now() - lastSweepAt >= config.sweepIntervalMs) {
-            const sweep = await runSweep();
-            log.info(sweep, 'full sweep');
-          }
-        } catch (error) {
-          // The store itself failed (the sources report their own failures as unknown verdicts).
-          health.failure('recon', error as Error);
-          log.warn({ err: (error as Error).message }, 'reconciliation cycle failed');
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, config.pollIntervalMs));
-    }
-  })();
-
-  return {
-    runCycle,
-    runSweep,
-    async stop() {
-      isRunning = false;
-      await loop;
+  const task = startPeriodic({
+    name: 'reconciliation',
+    intervalMs: deps.pollIntervalMs,
+    isDue: () => {
+      const isLeader = deps.isLeader();
+      if (isLeader && !wasLeader) engine.reset();
+      wasLeader = isLeader;
+      return isLeader;
     },
-  };
+    async run() {
+      try {
+        log.debug(await runCycle(), 'cycle');
+        await deps.deadLetters.recheckOpen(clock());
+        if (Date.now() - lastSweepAt >= deps.sweepIntervalMs) log.info(await runSweep(), 'full sweep');
+      } catch (error) {
+        // Recon's own store failed (the sources report their own failures as unknown verdicts).
+        health.failure('recon', error as Error);
+        throw error;
+      }
+    },
+    log,
+  });
+
+  return { runCycle, runSweep, stop: () => task.stop() };
 }

@@ -1,4 +1,5 @@
-import type { JudgeContext } from '../../reconcilers/judge.ts';
+import { createDatabaseEngine } from '../../reconcilers/engine/database-engine.ts';
+import { kindsReading } from '../../reconcilers/registry.ts';
 import { createDispatchDb } from '../../server/adapters/dispatch-db.ts';
 import { createOrdersDb } from '../../server/adapters/orders-db.ts';
 import { createPgPool } from '../../server/adapters/postgres.ts';
@@ -8,11 +9,12 @@ import { countingCalls, countingPorts, type PortStats } from '../counting-ports.
 import { benchReconEnv } from '../databases.ts';
 
 /**
- * Recon as its scheduler wires it (server/scheduler.ts): the real adapters and store from `loadConfig`, with the
+ * Recon's database engine as server/recon.ts wires it: the real adapters and store from `loadConfig`, with the
  * ports wrapped only to count what they return. A source failure is fatal here: a benchmark of a run that could not
- * read a side would measure nothing.
+ * read a side would measure nothing. `recheckEveryCycle`: every cycle re-checks the open findings, as each cycle
+ * whose re-check interval is up does.
  */
-export function createReconContext(env: Record<string, string> = {}) {
+export function createReconContext(env: Record<string, string> = {}, { recheckEveryCycle = false } = {}) {
   const config = loadConfig(benchReconEnv(env));
   const pools = [config.ordersDatabaseUrl, config.dispatchDatabaseUrl, config.reconDatabaseUrl].map((url) =>
     createPgPool(url, { applicationName: 'recon-bench' }),
@@ -26,20 +28,21 @@ export function createReconContext(env: Record<string, string> = {}) {
   const storeStats: PortStats = {};
   const store = countingCalls(createPgStore(reconPool), 'store', storeStats);
   const failures: string[] = [];
-  const context = (): JudgeContext => ({
+  const engine = createDatabaseEngine({
     orders: ports.orders,
     dispatch: ports.dispatch,
+    orderKinds: kindsReading('order-dispatch'),
+    outboxKinds: kindsReading('outbox'),
     store,
-    now: new Date(),
-    graceMs: config.graceMs,
+    settings: { graceMs: config.graceMs },
     overlapMs: config.overlapMs,
     pageSize: config.pageSize,
-    reportSuccess: () => {},
-    reportFailure: (side, error) => void failures.push(`${side}: ${error.message}`),
+    recheckIntervalMs: recheckEveryCycle ? 0 : config.recheckIntervalMs,
+    health: { success: () => {}, failure: (side, error) => void failures.push(`${side}: ${error.message}`) },
   });
   return {
     config,
-    context,
+    engine,
     stats: ports.stats as PortStats,
     storeStats,
     /**

@@ -1,4 +1,3 @@
-import { runIncrementalCycle } from '../../reconcilers/cycle.ts';
 import { totalRows } from '../counting-ports.ts';
 import { benchPool } from '../databases.ts';
 import { createTupleCounter } from '../db-stats.ts';
@@ -13,10 +12,11 @@ const CYCLE_ENV = { RECON_GRACE_SECONDS: '0', RECON_OVERLAP_SECONDS: '0' };
  * its first. Warm (`warmUpCycles` > 0): as in a running Recon at this change rate, which runs a cycle every few
  * seconds in one long-lived process: this process first runs that many cycles, each after changing as many
  * random rows (`touchOrders`, `touchDispatches`), then changes rows once more and measures its next cycle, counting
- * the tuples the databases read for that cycle alone.
+ * the tuples the databases read for that cycle alone. `recheckEveryCycle` (1): every cycle, the measured one
+ * included, re-checks the open findings, as a cycle whose re-check interval is up does.
  */
 export async function runReconCycle(options: Record<string, number>) {
-  const recon = createReconContext(CYCLE_ENV);
+  const recon = createReconContext(CYCLE_ENV, { recheckEveryCycle: options.recheckEveryCycle === 1 });
   try {
     await recon.warmUp();
     const warmUpCycles = options.warmUpCycles ?? 0;
@@ -24,7 +24,7 @@ export async function runReconCycle(options: Record<string, number>) {
     const touch = { orders: options.touchOrders ?? 0, dispatches: options.touchDispatches ?? 0 };
     for (let i = 0; i < warmUpCycles; i += 1) {
       await touchRows(touch);
-      await runIncrementalCycle(recon.context());
+      await recon.engine.runCycle(new Date());
     }
     await recon.flushStatistics();
     recon.resetStats();
@@ -47,7 +47,7 @@ export async function runReconCycle(options: Record<string, number>) {
 
 async function measureCycle(recon: ReturnType<typeof createReconContext>) {
   const startedAt = performance.now();
-  const report = await runIncrementalCycle(recon.context());
+  const report = await recon.engine.runCycle(new Date());
   const seconds = (performance.now() - startedAt) / 1000;
   recon.assertNoFailure();
   if (!report.fresh.orders || !report.fresh.dispatch) throw new Error('the cycle could not read a side fresh');

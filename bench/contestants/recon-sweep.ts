@@ -1,4 +1,3 @@
-import { runFullSweep } from '../../reconcilers/full-sweep.ts';
 import { totalRows } from '../counting-ports.ts';
 import { createReconContext } from './recon-context.ts';
 
@@ -8,7 +7,7 @@ export async function runReconSweep() {
   try {
     await recon.warmUp();
     const startedAt = performance.now();
-    const report = await runFullSweep(recon.context());
+    const report = await recon.engine.runSweep(new Date());
     const seconds = (performance.now() - startedAt) / 1000;
     recon.assertNoFailure();
     if (!report.complete) throw new Error('the sweep did not complete');

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
+import { kindsReading } from '../../reconcilers/registry.ts';
 import { createManagementApi } from '../../server/adapters/management-api.ts';
 import { startBrokerPoller } from '../../server/broker-poller.ts';
 import type { ReconConfig } from '../../server/config.ts';
@@ -35,7 +36,8 @@ export function createReconContestant(
   const poller = startBrokerPoller({
     config,
     api,
-    store: { applyJudgements: notUsed, openFindingKeys: notUsed },
+    kinds: kindsReading('broker'),
+    store: { writeFindings: notUsed, openFindings: notUsed, openFindingsByIds: notUsed },
     health: createSourceHealthTracker(['rabbitmq']),
     metrics: createMetrics(metricsState),
     metricsState,

@@ -1,5 +1,5 @@
 import amqp, { type Options } from 'amqplib';
-import type { OutgoingMessage, PublishResult } from '../../reconcilers/repair-types.ts';
+import type { OutgoingMessage, PublishResult } from '../../reconcilers/ports/repair.ts';
 import { createActionPublisher } from '../../server/adapters/action-publisher.ts';
 
 export type Outcome = PublishResult['status'];

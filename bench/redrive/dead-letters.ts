@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ORDER_CREATED, ORDERS_EXCHANGE } from '../../demo/names.ts';
 import type { OrderCreated } from '../../demo/order-message.ts';
-import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
-import type { OutgoingMessage } from '../../reconcilers/repair-types.ts';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
+import type { OutgoingMessage } from '../../reconcilers/ports/repair.ts';
 
 const MENU = [
   { sku: 'PIZ-MARG-12', name: 'Margherita pizza, 12 inch', priceCents: 1150 },

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
-import { ACTION_NAMES, type ActionName, type RepairPorts } from '../../reconcilers/repair-types.ts';
-import { repairFor, targetOf } from '../../reconcilers/repairs.ts';
+import type { RepairPorts } from '../../reconcilers/ports/repair.ts';
+import { ACTION_NAMES, type ActionName, repairOf } from '../../reconcilers/registry.ts';
 import { type ActionRecord, type ActionStore, LIVE_STATUSES } from '../store/action-types.ts';
 import type { ReconStore } from '../store/types.ts';
 import { crashAt, type FaultPoint, runRepair } from './run-repair.ts';
@@ -57,21 +57,23 @@ export function createActionService(deps: ActionServiceDeps) {
     if (earlier) return answerReplay(earlier, req);
     const finding = await findings.getFinding(req.findingId);
     if (!finding) return { kind: 'not-found' };
-    if (!isActionName(req.action) || !repairFor(finding.kind, req.action))
+    const action = isActionName(req.action) ? req.action : undefined;
+    const repair = action && repairOf(finding.kind, action);
+    if (!action || !repair)
       return { kind: 'not-applicable', detail: `${req.action} does not apply to a ${finding.kind} finding` };
     if (finding.state === 'resolved') return { kind: 'resolved', resolvedAt: finding.resolvedAt };
     const id = randomUUID();
     const claim = await actions.claim({
       id,
-      action: req.action,
+      action,
       findingId: finding.id,
-      target: targetOf(finding.kind, finding.key, finding.evidence),
+      target: repair.target(finding.evidence, finding.key),
       actor: req.actor,
       role: req.role,
       reason: req.reason,
       idempotencyKey: req.idempotencyKey,
       requestHash: hashOf(req),
-      messageId: messageIdFor(req.action, id),
+      messageId: messageIdFor(action, id),
       leaseMs: deps.leaseMs,
       holdMs: deps.holdMs,
       findingOpenedAt: finding.firstSeenAt,

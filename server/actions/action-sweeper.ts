@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import type { RepairPorts } from '../../reconcilers/repair-types.ts';
+import type { RepairPorts } from '../../reconcilers/ports/repair.ts';
+import { startPeriodic } from '../periodic.ts';
 import type { ActionStore } from '../store/action-types.ts';
 import type { ReconStore } from '../store/types.ts';
 import { runRepair } from './run-repair.ts';
@@ -28,7 +29,6 @@ export interface ActionSweeperDeps {
  */
 export function startActionSweeper(deps: ActionSweeperDeps) {
   const { actions, findings, log } = deps;
-  let running: Promise<void> | undefined;
 
   async function sweepOnce(): Promise<number> {
     const due = await actions.takeExpired(deps.leaseMs, BATCH);
@@ -50,21 +50,14 @@ export function startActionSweeper(deps: ActionSweeperDeps) {
     return due.length;
   }
 
-  const tick = () => {
-    if (running || !deps.isLeader()) return;
-    running = sweepOnce()
-      .catch((error: Error) => log.warn({ err: error.message }, 'action sweep failed; next tick retries'))
-      .then(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, deps.intervalMs);
+  const task = startPeriodic({
+    name: 'action sweep',
+    intervalMs: deps.intervalMs,
+    isDue: deps.isLeader,
+    waitFirst: true,
+    run: async () => void (await sweepOnce()),
+    log,
+  });
 
-  return {
-    sweepOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return { sweepOnce, stop: () => task.stop() };
 }

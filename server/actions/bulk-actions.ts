@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ActionName } from '../../reconcilers/repair-types.ts';
-import { describeRepair, repairFor } from '../../reconcilers/repairs.ts';
+import { type ActionName, repairOf } from '../../reconcilers/registry.ts';
 import type { BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { ActionAnswer, ActionService } from './action-service.ts';
@@ -51,10 +50,10 @@ export function createBulkActions(deps: {
   async function planOne(action: ActionName, findingId: string): Promise<PlannedItem> {
     const finding = await findings.getFinding(findingId);
     if (!finding) return { findingId, plan: 'skip', detail: 'no such finding' };
-    if (!repairFor(finding.kind, action))
-      return { findingId, plan: 'skip', detail: `${action} does not apply to a ${finding.kind} finding` };
+    const repair = repairOf(finding.kind, action);
+    if (!repair) return { findingId, plan: 'skip', detail: `${action} does not apply to a ${finding.kind} finding` };
     if (finding.state === 'resolved') return { findingId, plan: 'skip', detail: 'resolved: nothing to repair' };
-    return { findingId, plan: 'act', detail: describeRepair(finding.kind, action, finding.key, finding.evidence) };
+    return { findingId, plan: 'act', detail: repair.describe(finding.evidence, finding.key) };
   }
 
   async function start(request: BulkRequest): Promise<{ id: string; isNew: boolean }> {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { PublisherPort, RepairPorts, StoredLetter } from '../../reconcilers/repair-types.ts';
+import type { PublisherPort, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
 import { createDispatchRepairDb } from '../adapters/dispatch-repair-db.ts';
 import { createOrdersRepairDb } from '../adapters/orders-repair-db.ts';
 import type { ReconConfig } from '../config.ts';

@@ -1,6 +1,6 @@
-import type { RepairOutcome, RepairPorts } from '../../reconcilers/repair-types.ts';
-import { repairFor } from '../../reconcilers/repairs.ts';
-import type { Finding } from '../../reconcilers/types.ts';
+import type { RepairPorts } from '../../reconcilers/ports/repair.ts';
+import { type Finding, repairOf } from '../../reconcilers/registry.ts';
+import { type RepairOutcome, runRepair as runPremiseThenEffect } from '../../reconcilers/repair.ts';
 import { maskSecrets } from '../adapters/postgres.ts';
 import type { ActionRecord } from '../store/action-types.ts';
 
@@ -22,7 +22,7 @@ export async function runRepair(
   ports: RepairPorts,
   { isRetry, faultPoint }: { isRetry: boolean; faultPoint?: FaultPoint },
 ): Promise<RepairOutcome> {
-  const repair = repairFor(finding.kind, action.action);
+  const repair = repairOf(finding.kind, action.action);
   if (!repair) return { status: 'failed', detail: `${action.action} does not apply to a ${finding.kind} finding` };
   const publisher: RepairPorts['publisher'] = {
     async publish(message) {
@@ -32,7 +32,8 @@ export async function runRepair(
     },
   };
   try {
-    return await repair(
+    return await runPremiseThenEffect(
+      repair,
       {
         action: action.action,
         key: finding.key,

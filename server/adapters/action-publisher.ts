@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import type { OutgoingMessage, PublisherPort, PublishResult } from '../../reconcilers/repair-types.ts';
+import { createLimiter } from '../../reconcilers/engine/async.ts';
+import type { OutgoingMessage, PublisherPort, PublishResult } from '../../reconcilers/ports/repair.ts';
 import { maskSecrets } from './postgres.ts';
 
 /** Confirms in flight at once: enough to keep the broker busy, few enough that a lost connection leaves few in doubt. */
@@ -36,10 +37,8 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
   let link: Promise<Link> | undefined;
   /** Message ids the broker returned; the return comes before that message's confirm. */
   const returned = new Map<string, string>();
-  let inFlight = 0;
-  // A FIFO with a head index: Array.shift() copies the array, quadratic with 100k callers waiting.
-  let slotWaiters: Array<(() => void) | undefined> = [];
-  let waiterHead = 0;
+  // A fair limiter: with 100k callers waiting, the oldest gets each released slot.
+  const inWindow = createLimiter(window);
 
   const open = () => {
     link ??= (async () => {
@@ -85,34 +84,8 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
     return link;
   };
 
-  // A released slot passes straight to the oldest waiter, so a newcomer cannot overtake it.
-  const takeSlot = async () => {
-    if (inFlight < window) {
-      inFlight += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => slotWaiters.push(resolve));
-  };
-  const releaseSlot = () => {
-    const next = slotWaiters[waiterHead];
-    if (!next) {
-      inFlight -= 1;
-      slotWaiters = [];
-      waiterHead = 0;
-      return;
-    }
-    slotWaiters[waiterHead] = undefined;
-    waiterHead += 1;
-    if (waiterHead > 1024 && waiterHead * 2 > slotWaiters.length) {
-      slotWaiters = slotWaiters.slice(waiterHead);
-      waiterHead = 0;
-    }
-    next();
-  };
-
-  async function publish(message: OutgoingMessage): Promise<PublishResult> {
-    await takeSlot();
-    try {
+  const publish = (message: OutgoingMessage): Promise<PublishResult> =>
+    inWindow(async () => {
       let current: Link;
       try {
         current = await open();
@@ -122,10 +95,7 @@ export function createActionPublisher({ url, confirmTimeoutMs, window = DEFAULT_
         return { status: 'nacked', detail: `broker unreachable: ${maskSecrets((error as Error).message)}` };
       }
       return await publishOn(current, message);
-    } finally {
-      releaseSlot();
-    }
-  }
+    });
 
   function publishOn(
     { channel, isOpen, awaitingConfirm, holdUntilDrained }: Link,

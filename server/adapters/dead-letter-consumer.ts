@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
-import type { DeadLetterRecord } from '../store/dead-letter-types.ts';
+import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
 import { createBackoff } from './backoff.ts';
 import { consumeDeadLetterQueue, type QueueConsumer } from './dead-letter-queue.ts';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { DeadLetterRecord } from '../store/dead-letter-types.ts';
+import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
 import { toDeadLetterRecord } from './dead-letter-record.ts';
 
 /**

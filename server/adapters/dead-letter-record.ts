@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Message } from 'amqplib';
-import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
-import type { DeadLetterRecord, DeathEntry } from '../store/dead-letter-types.ts';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
+import type { DeadLetterRecord, DeathEntry } from '../../reconcilers/ports/dead-letters.ts';
 import { cleanText, isTable, own, textOrNull, toJsonSafe } from './amqp-values.ts';
 import { inspectBody } from './json-body.ts';
 

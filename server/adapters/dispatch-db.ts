@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Cursor, DispatchPort, DispatchRow } from '../../reconcilers/types.ts';
+import type { Cursor, DispatchPort, DispatchRow } from '../../reconcilers/ports/business-db.ts';
 import type { Mapping } from '../config.ts';
 import { createKeyLookup } from './key-lookup.ts';
 import { quoteIdent as q } from './postgres.ts';

@@ -1,10 +1,8 @@
 import type { Pool } from 'pg';
-import type { DispatchRepairPort } from '../../reconcilers/repair-types.ts';
+import type { DispatchRepairPort } from '../../reconcilers/ports/repair.ts';
 import type { Mapping } from '../config.ts';
+import { orNoneForForeignKey } from './no-such-key.ts';
 import { quoteIdent as q } from './postgres.ts';
-import { isUuid } from './uuid.ts';
-
-const INVALID_TEXT_REPRESENTATION = '22P02';
 
 /** What repairs read and write in the dispatch database. Cancelling is conditional on the row still being live. */
 export function createDispatchRepairDb(pool: Pool, mapping: Mapping): DispatchRepairPort {
@@ -22,31 +20,27 @@ export function createDispatchRepairDb(pool: Pool, mapping: Mapping): DispatchRe
   const processed = inbox && `SELECT 1 FROM ${q(inbox.table)} WHERE ${q(inbox.messageId)} = $1`;
 
   return {
-    async liveDispatches(orderId) {
-      if (!isUuid(orderId)) return [];
-      const { rows } = await pool.query(live, [orderId, d.cancelledStatuses]);
-      return rows.map((r) => ({
-        id: String(r.id),
-        orderId: String(r.order_id),
-        createdAt: r.created_at as Date,
-        orderSnapshot: r.order_snapshot,
-      }));
-    },
+    liveDispatches: (orderId) =>
+      orNoneForForeignKey(async () => {
+        const { rows } = await pool.query(live, [orderId, d.cancelledStatuses]);
+        return rows.map((r) => ({
+          id: String(r.id),
+          orderId: String(r.order_id),
+          createdAt: r.created_at as Date,
+          orderSnapshot: r.order_snapshot,
+        }));
+      }, []),
     async cancelDispatches(orderId, dispatchIds) {
-      if (!isUuid(orderId) || dispatchIds.length === 0) return 0;
-      const { rowCount } = await pool.query(cancel, [orderId, d.cancelledStatuses, [...dispatchIds], cancelledStatus]);
-      return rowCount ?? 0;
+      if (dispatchIds.length === 0) return 0;
+      return orNoneForForeignKey(async () => {
+        const args = [orderId, d.cancelledStatuses, [...dispatchIds], cancelledStatus];
+        return (await pool.query(cancel, args)).rowCount ?? 0;
+      }, 0);
     },
     async isProcessed(messageId) {
       if (!processed) return null;
-      try {
-        const { rowCount } = await pool.query(processed, [messageId]);
-        return rowCount === 1;
-      } catch (error) {
-        // A uuid column cannot hold an id of another shape, so the inbox does not have it.
-        if ((error as { code?: string }).code === INVALID_TEXT_REPRESENTATION) return false;
-        throw error;
-      }
+      // A uuid column cannot hold an id of another shape, so the inbox does not have it.
+      return orNoneForForeignKey(async () => (await pool.query(processed, [messageId])).rowCount === 1, false);
     },
   };
 }

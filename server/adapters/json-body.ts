@@ -1,5 +1,3 @@
-import { isUuid } from './uuid.ts';
-
 /**
  * Nesting deeper than this is not treated as JSON: V8's JSON.parse copes with any depth, but JSON.stringify
  * (every API response, every viewer) overflows the stack at a few thousand levels. No real message nests so deep.
@@ -53,8 +51,10 @@ function orderIdOf(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   if (!Object.hasOwn(value, 'orderId')) return null;
   const orderId = (value as { orderId: unknown }).orderId;
-  return typeof orderId === 'string' && isUuid(orderId) ? orderId.toLowerCase() : null;
+  return typeof orderId === 'string' && UUID_SHAPE.test(orderId) ? orderId.toLowerCase() : null;
 }
+/** The reference system's order ids: anything else in a body someone else wrote is not taken for one. */
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One pass over the text, brackets outside strings only; stops as soon as the limit is passed. */
 function nestsDeeperThan(text: string, limit: number): boolean {

@@ -1,11 +1,12 @@
-import type { ManagementPort } from '../../reconcilers/broker-types.ts';
+import { mapLimit } from '../../reconcilers/engine/async.ts';
+import type { ManagementPort } from '../../reconcilers/ports/broker.ts';
 import { createManagementHttp, type Query } from './management-http.ts';
 import { toChannelStats, toConsumerInfo, toOverview, toQueueStats } from './management-mapping.ts';
 
 // The broker's management HTTP API (plugin rabbitmq_management), read-only. Checked against RabbitMQ 3.10, where
-// every queue listing, name-filtered or not, lists and sorts every queue of the vhost before filtering (~18 µs of
-// broker CPU per queue: ~90 ms at 5,000 queues), while one queue by name costs 2–3 ms whatever the vhost holds
-// (BENCHMARKS.md, "Broker poll at 5,000 queues"):
+// every queue listing, name-filtered or not, lists and sorts every queue of the vhost before filtering, so its cost
+// grows with the vhost, while one queue by name costs the same whatever the vhost holds (BENCHMARKS.md, "Broker poll
+// at 5,000 queues", measures both):
 // - watched queues are read one by one (`GET /api/queues/{vhost}/{name}`, a 404 meaning "not declared"); only a
 //   long list of names is read by one name-filtered listing instead;
 // - consumers likewise, from their queue's `consumer_details`: `/api/consumers/{vhost}` returns every consumer of
@@ -20,8 +21,8 @@ import { toChannelStats, toConsumerInfo, toOverview, toQueueStats } from './mana
 
 const PAGE_SIZE = 500;
 /**
- * Past this many watched names, read them by one name-filtered listing: 20 reads by name cost the broker about as
- * much as one listing of ~3,000 queues (both measured at 5,000 queues; small vhosts are cheap either way).
+ * Past this many watched names, read them by one name-filtered listing: that many reads by name cost the broker
+ * about as much as one listing of a few thousand queues (small vhosts are cheap either way).
  */
 const MAX_QUEUES_BY_NAME = 20;
 /** Requests in flight at once for queues read by name. */
@@ -146,20 +147,3 @@ export function escapeRegex(text: string): string {
 }
 
 const enc = encodeURIComponent;
-
-/** `fn` over `items` with at most `limit` calls in flight, results in order; the first failure rejects and stops. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let hasFailed = false;
-  const worker = async () => {
-    for (let i = next++; i < items.length && !hasFailed; i = next++) {
-      results[i] = await fn(items[i]!).catch((error: unknown) => {
-        hasFailed = true;
-        throw error;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

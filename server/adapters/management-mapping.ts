@@ -4,7 +4,7 @@ import type {
   ConsumerInfo,
   MessageCounters,
   QueueStats,
-} from '../../reconcilers/broker-types.ts';
+} from '../../reconcilers/ports/broker.ts';
 
 // RabbitMQ's snake_case JSON → the domain's types. A field the broker did not send stays undefined, never 0: keys
 // appear only with activity, and versions differ. With `columns=`, a `message_stats` none of whose requested keys

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import type { OrderRecord, OrdersRepairPort, OutboxRecord } from '../../reconcilers/repair-types.ts';
+import type { OrderRecord, OrdersRepairPort, OutboxRecord } from '../../reconcilers/ports/repair.ts';
 import type { Mapping } from '../config.ts';
+import { orNoneForForeignKey } from './no-such-key.ts';
 import { quoteIdent as q } from './postgres.ts';
-import { isUuid } from './uuid.ts';
 
 /** What repairs read and write in the order database; every write is conditional, keyed by the business id. */
 export function createOrdersRepairDb(pool: Pool, mapping: Mapping): OrdersRepairPort {
@@ -25,23 +25,21 @@ export function createOrdersRepairDb(pool: Pool, mapping: Mapping): OrdersRepair
     WHERE ${q(x.messageId)} = $1 AND ${q(x.confirmedAt)} IS NULL`;
 
   return {
-    async getOrder(orderId) {
-      if (!isUuid(orderId)) return null;
-      const { rows } = await pool.query(getOrder, [orderId]);
-      const r = rows[0];
-      return r ? toOrder(r) : null;
-    },
-    async getOutbox(messageId) {
-      if (!isUuid(messageId)) return null;
-      const { rows } = await pool.query(getOutbox, [messageId]);
-      const r = rows[0];
-      return r ? toOutbox(r) : null;
-    },
-    async latestMessageIdFor(orderId) {
-      if (!isUuid(orderId)) return null;
-      const { rows } = await pool.query<{ message_id: string }>(latestMessageId, [orderId]);
-      return rows[0]?.message_id ?? null;
-    },
+    getOrder: (orderId) =>
+      orNoneForForeignKey(async () => {
+        const { rows } = await pool.query(getOrder, [orderId]);
+        return rows[0] ? toOrder(rows[0]) : null;
+      }, null),
+    getOutbox: (messageId) =>
+      orNoneForForeignKey(async () => {
+        const { rows } = await pool.query(getOutbox, [messageId]);
+        return rows[0] ? toOutbox(rows[0]) : null;
+      }, null),
+    latestMessageIdFor: (orderId) =>
+      orNoneForForeignKey(async () => {
+        const { rows } = await pool.query<{ message_id: string }>(latestMessageId, [orderId]);
+        return rows[0]?.message_id ?? null;
+      }, null),
     async insertOrder(order) {
       const { rowCount } = await pool.query(insertOrder, [
         order.id,
@@ -53,10 +51,8 @@ export function createOrdersRepairDb(pool: Pool, mapping: Mapping): OrdersRepair
       ]);
       return rowCount === 1;
     },
-    async markOutboxConfirmed(messageId) {
-      const { rowCount } = await pool.query(markConfirmed, [messageId]);
-      return rowCount === 1;
-    },
+    markOutboxConfirmed: (messageId) =>
+      orNoneForForeignKey(async () => (await pool.query(markConfirmed, [messageId])).rowCount === 1, false),
   };
 }
 

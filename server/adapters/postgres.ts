@@ -10,9 +10,7 @@ export interface PgPoolOptions {
 /**
  * Pages a bitmap heap scan asks the kernel to read ahead (PostgreSQL's default is 1). A cycle looks up a thousand
  * changed keys at random places in a large table with `= ANY($1)`, a bitmap heap scan; with prefetching its random
- * reads overlap instead of waiting one after another. On the benchmark's 1M dispatches with a cold page cache, 1,000
- * random order ids took medians of 59 and 56 ms at 1 and 33 and 27 ms at 32 in two runs (19 and 17 ms with the
- * lookup split in four, see key-lookup.ts).
+ * reads overlap instead of waiting one after another, which matters when the pages are not cached.
  */
 const PREFETCH_PAGES = 32;
 

@@ -3,8 +3,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { verifyPassword } from '../auth/passwords.ts';
+import { ROLES, type Role } from '../auth/user-rules.ts';
 import type { SessionStore } from '../store/session-store.ts';
-import { ROLES, type Role, type UserStore } from '../store/user-store.ts';
+import type { UserStore } from '../store/user-store.ts';
 
 export interface SignedInUser {
   name: string;

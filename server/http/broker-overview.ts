@@ -1,4 +1,5 @@
-import type { BrokerPoll, QueueStats, SuccessfulPoll } from '../../reconcilers/broker-types.ts';
+import type { QueueStats } from '../../reconcilers/ports/broker.ts';
+import type { BrokerPoll, SuccessfulPoll } from '../../reconcilers/snapshots/broker-polls.ts';
 import type { BrokerView } from '../broker-poller.ts';
 
 // The watched queues as the API shows them, from the poller's memory (a page view never polls the broker). Fields

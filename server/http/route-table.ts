@@ -1,4 +1,4 @@
-import type { Role } from '../store/user-store.ts';
+import type { Role } from '../auth/user-rules.ts';
 
 /**
  * Who may call what: the one table the server enforces roles from (server/http/access.ts installs a guard per row

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
+import { ACTION_NAMES } from '../../reconcilers/registry.ts';
 import type { ActionAnswer, ActionService } from '../actions/action-service.ts';
 import type { ActionStore } from '../store/action-types.ts';
 import { toActionJson, toAuditJson } from './action-json.ts';

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { ACTION_NAMES, FINDING_KINDS } from '../../reconcilers/registry.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';

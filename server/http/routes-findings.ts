@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { describeRepair } from '../../reconcilers/repairs.ts';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS, repairOf } from '../../reconcilers/registry.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
 import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
@@ -46,7 +45,7 @@ export function findingsRoutes(store: ReconStore): Hono {
     // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
     const actionDetails = finding.actions.map((action) => ({
       action,
-      description: describeRepair(finding.kind, action, finding.key, finding.evidence),
+      description: repairOf(finding.kind, action)?.describe(finding.evidence, finding.key) ?? action,
     }));
     return c.json({ ...finding, actionDetails });
   });

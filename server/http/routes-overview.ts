@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import type { BrokerView } from '../broker-poller.ts';
 import type { LatencyHistory } from '../metrics/latency-history.ts';
 import { ageSeconds } from '../metrics/state.ts';

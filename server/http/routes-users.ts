@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords.ts';
-import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE, type UserStore } from '../store/user-store.ts';
+import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE } from '../auth/user-rules.ts';
+import type { UserStore } from '../store/user-store.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import type { Finding } from '../../reconcilers/types.ts';
+import type { Finding } from '../../reconcilers/registry.ts';
 import type { DeadLetterSummary } from '../store/dead-letter-types.ts';
 import type { TimelineRows } from './timeline.ts';
 

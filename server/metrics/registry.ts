@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { ageSeconds, type MetricsState } from './state.ts';
 
 // Every Recon metric is defined here, on a registry of its own (never prom-client's global one) so each test

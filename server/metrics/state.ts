@@ -1,4 +1,4 @@
-import type { FindingKind } from '../../reconcilers/types.ts';
+import type { FindingKind } from '../../reconcilers/registry.ts';
 import type { OpenSummary, SourceHealth } from '../store/types.ts';
 
 // What /metrics reports, held in memory. The scheduler and the consumers write it after each cycle or poll;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import type { ActionName } from '../../reconcilers/repair-types.ts';
-import { isUuid } from '../adapters/uuid.ts';
+import type { ActionName } from '../../reconcilers/registry.ts';
 import type { ActionRecord, ActionStatus, ActionStore, AuditEntry } from './action-types.ts';
+import { isUuid } from './uuid.ts';
 
 const MAX_PAGE_SIZE = 500;
 const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');

@@ -1,4 +1,5 @@
-import type { ActionName, RepairStatus } from '../../reconcilers/repair-types.ts';
+import type { ActionName } from '../../reconcilers/registry.ts';
+import type { RepairStatus } from '../../reconcilers/repair.ts';
 
 /** `pending` and `in-doubt` are live (one per target); the rest are settled for good. */
 export type ActionStatus = 'pending' | RepairStatus | 'needs-attention';

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { ActionName } from '../../reconcilers/repair-types.ts';
-import { isUuid } from '../adapters/uuid.ts';
+import type { ActionName } from '../../reconcilers/registry.ts';
+import { isUuid } from './uuid.ts';
 
 export type BulkStatus = 'running' | 'cancelling' | 'cancelled' | 'completed' | 'completed-with-failures';
 

@@ -1,4 +1,6 @@
-import type { DeadLetterState, DeadLetterSummary, DeathEntry } from './dead-letter-types.ts';
+import type { DeathEntry } from '../../reconcilers/ports/dead-letters.ts';
+import type { DeadLetterState } from '../../reconcilers/snapshots/dead-letters.ts';
+import type { DeadLetterSummary } from './dead-letter-types.ts';
 
 /** A `dead_letters` row as pg returns it. Its snake_case never leaves server/store: `toSummary` is the way out. */
 export interface SummaryRow {

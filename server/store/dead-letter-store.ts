@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
+import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
+import type { DeadLetterState } from '../../reconcilers/snapshots/dead-letters.ts';
 import { type FullRow, SUMMARY_COLUMNS, type SummaryRow, toSummary } from './dead-letter-row.ts';
-import type { DeadLetterRecord, DeadLetterState, DeadLetterStore } from './dead-letter-types.ts';
+import type { DeadLetterStore } from './dead-letter-types.ts';
 import { InvalidCursorError } from './finding-cursor.ts';
 
 const MAX_PAGE_SIZE = 500;
@@ -92,10 +94,10 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
       const { rows } = await pool.query<SummaryRow>(FOR_ORDER, [orderId.toLowerCase(), MAX_LETTERS_PER_ORDER]);
       return rows.map(toSummary);
     },
-    async findByKeys(keys) {
+    async findFactsByKeys(keys) {
       if (keys.length === 0) return [];
       const { rows } = await pool.query<SummaryRow>(BY_KEYS, [[...keys]]);
-      return rows.map(toSummary);
+      return rows.map((row) => ({ ...toSummary(row), key: row.dedupe_key }));
     },
     async deadLetterCounts() {
       const { rows } = await pool.query<{ queue: string; reason: string; count: number }>(COUNTS);

@@ -1,45 +1,8 @@
-// Dead letters in Recon's custody (DESIGN: Dead letters). Every text here came from the broker or a producer and
-// is attacker-controlled: the API returns it as JSON data and the UI renders it as text.
+import type { DeadLetterCustodyPort, DeathEntry } from '../../reconcilers/ports/dead-letters.ts';
+import type { DeadLetterState } from '../../reconcilers/snapshots/dead-letters.ts';
 
-export type DeadLetterState = 'stored' | 'redriven' | 'discarded' | 'consistent';
-
-/** One `x-death` entry, normalised by the AMQP adapter (RabbitMQ's `routing-keys` never gets past it). */
-export interface DeathEntry {
-  queue: string | null;
-  reason: string | null;
-  count: number | null;
-  /** ISO time of the death (the broker stamps whole seconds). */
-  time: string | null;
-  exchange: string | null;
-  routingKeys: string[];
-}
-
-/** What the consumer builds from one delivery; stored as it is. */
-export interface DeadLetterRecord {
-  queue: string;
-  messageId: string | null;
-  /** The message id, or a surrogate for a message without one: equal for every delivery of one message. */
-  dedupeKey: string;
-  /** At most the configured cap. */
-  body: Buffer;
-  /** The true size in bytes, however much was kept. */
-  bodySize: number;
-  bodyTruncated: boolean;
-  /** Whole, valid UTF-8, JSON, and shallow enough to serialise again. */
-  isParseable: boolean;
-  contentType: string | null;
-  properties: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  /** Most recent death first. */
-  xDeath: DeathEntry[];
-  /** Of the most recent death; 'unknown' without any x-death. */
-  reason: string;
-  deathCount: number;
-  originExchange: string | null;
-  originRoutingKeys: string[];
-  firstDeathQueue: string | null;
-  orderId: string | null;
-}
+// Dead letters in Recon's custody (DESIGN: Dead letters), as the API lists and shows them. Every text here came from
+// the broker or a producer and is attacker-controlled: the API returns it as JSON data and the UI renders it as text.
 
 /** A stored dead letter as lists show it: no body, properties or headers. */
 export interface DeadLetterSummary {
@@ -69,10 +32,6 @@ export interface DeadLetter extends DeadLetterSummary {
   xDeath: DeathEntry[];
 }
 
-export type StoreDeadLetterOutcome =
-  | { stored: true; id: string }
-  | { stored: false; duplicate: true; id: string; state: DeadLetterState };
-
 export interface DeadLetterQuery {
   reason?: string;
   /** An order id or message id (exact), or text in a parseable body. */
@@ -93,17 +52,13 @@ export interface DeadLetterCount {
   count: number;
 }
 
-/** Recon's dead-letter custody table. Only the leader writes; every replica reads. */
-export interface DeadLetterStore {
-  /** Idempotent on `dedupeKey`: a repeat delivery reports the row that is already there. */
-  storeDeadLetter(record: DeadLetterRecord): Promise<StoreDeadLetterOutcome>;
+/** Recon's dead-letter custody table. Only the leader stores; every replica reads. */
+export interface DeadLetterStore extends DeadLetterCustodyPort {
   /** Conditional on the letter still being `stored`: true when this call settled it. */
   settleDeadLetter(id: string, state: Exclude<DeadLetterState, 'stored'>, reason: string): Promise<boolean>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;
   deadLettersForOrder(orderId: string): Promise<DeadLetterSummary[]>;
-  /** The letters with these dedupe keys (those that exist), for re-checking open findings. */
-  findByKeys(keys: readonly string[]): Promise<DeadLetterSummary[]>;
   /** Letters still in state `stored`, per queue and reason. */
   deadLetterCounts(): Promise<DeadLetterCount[]>;
 }

@@ -1,10 +1,10 @@
-import type { Finding, FindingKind, FindingState, Severity, Verdict } from '../../reconcilers/types.ts';
-import { actionsFor } from './finding-actions.ts';
+import { actionsOf, type Finding } from '../../reconcilers/registry.ts';
+import type { FindingState, Severity, Verdict } from '../../reconcilers/vocabulary.ts';
 
 /** A `findings` row as pg returns it. Its snake_case never leaves server/store: `toFinding` is the only way out. */
 export interface FindingRow {
   id: string;
-  kind: FindingKind;
+  kind: string;
   key: string;
   severity: Severity;
   verdict: Verdict;
@@ -12,22 +12,28 @@ export interface FindingRow {
   first_seen_at: Date;
   last_seen_at: Date;
   resolved_at: Date | null;
-  evidence: Record<string, unknown>;
+  evidence: unknown;
 }
 
 export const FINDING_COLUMNS =
   'id, kind, key, severity, verdict, state, first_seen_at, last_seen_at, resolved_at, evidence';
 
-export const toFinding = (row: FindingRow): Finding => ({
-  id: row.id,
-  kind: row.kind,
-  key: row.key,
-  severity: row.severity,
-  verdict: row.verdict,
-  state: row.state,
-  firstSeenAt: row.first_seen_at,
-  lastSeenAt: row.last_seen_at,
-  resolvedAt: row.resolved_at,
-  evidence: row.evidence,
-  actions: actionsFor(row.kind),
-});
+/**
+ * The row as its kind's finding. The evidence is what that kind's detect wrote (only the engines write findings),
+ * so it has the kind's evidence type. A row of a kind this version no longer knows gets no actions rather than
+ * failing the whole listing.
+ */
+export const toFinding = (row: FindingRow): Finding =>
+  ({
+    id: row.id,
+    kind: row.kind,
+    key: row.key,
+    severity: row.severity,
+    verdict: row.verdict,
+    state: row.state,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    evidence: row.evidence,
+    actions: actionsOf(row.kind),
+  }) as Finding;

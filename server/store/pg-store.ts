@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import { FINDING_KINDS, type FindingKind, type Severity } from '../../reconcilers/types.ts';
+import { FINDING_KINDS, type FindingKind } from '../../reconcilers/registry.ts';
+import type { Severity } from '../../reconcilers/vocabulary.ts';
+import { toWriteFindingsParams } from './finding-changes.ts';
 import { decodeCursor, encodeCursor } from './finding-cursor.ts';
 import { FINDING_COLUMNS, type FindingRow, toFinding } from './finding-row.ts';
-import { toApplyJudgementsParams } from './judgement-batch.ts';
 import type { HistoryPoint, ReconStore, SourceHealth } from './types.ts';
 
 const MAX_PAGE_SIZE = 500;
@@ -14,18 +15,18 @@ const MAX_FINDINGS_PER_ORDER = 500;
 
 // Statements that need explaining live in sql/ with their parameters in a header comment; short ones stay here.
 const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
-const APPLY_JUDGEMENTS = sql('apply-judgements');
+const WRITE_FINDINGS = sql('write-findings');
 const LIST_FINDINGS = sql('list-findings');
 const HISTORY = sql('history');
 const OPEN_SUMMARY = sql('open-summary');
 
-const OPEN_FINDING_KEYS = `SELECT key FROM findings WHERE kind = $1 AND state = 'open' AND ($2::text IS NULL OR key > $2)
-  ORDER BY key LIMIT $3`;
 // lastSeenAt as epoch milliseconds: a float8 the driver hands over as a number, not timestamp text it must parse.
-const OPEN_FINDINGS = `SELECT key, severity, evidence, date_part('epoch', last_seen_at) * 1000 AS last_seen_ms
+const OPEN_FINDINGS = `SELECT kind, key, severity, evidence, date_part('epoch', last_seen_at) * 1000 AS last_seen_ms
   FROM findings WHERE kind = $1 AND state = 'open' AND ($2::text IS NULL OR key > $2) ORDER BY key LIMIT $3`;
+const OPEN_FINDINGS_BY_IDS = `SELECT kind, key, severity, evidence, date_part('epoch', last_seen_at) * 1000 AS last_seen_ms
+  FROM findings WHERE id = ANY($1::text[]) AND state = 'open'`;
 const GET_FINDING = `SELECT ${FINDING_COLUMNS} FROM findings WHERE id = $1`;
-const FINDINGS_FOR_ORDER = `SELECT ${FINDING_COLUMNS} FROM findings WHERE key = $1 OR evidence ->> 'orderId' = $1
+const FINDINGS_FOR_ORDER = `SELECT ${FINDING_COLUMNS} FROM findings WHERE key = $1 OR order_id = $1
   ORDER BY last_seen_at DESC, id LIMIT $2`;
 const GET_WATERMARK = 'SELECT at FROM watermarks WHERE stream = $1';
 const SET_WATERMARK = `INSERT INTO watermarks (stream, at) VALUES ($1, $2)
@@ -48,9 +49,10 @@ interface SourceHealthRow {
 }
 
 interface OpenFindingRow {
+  kind: string;
   key: string;
   severity: Severity;
-  evidence: Record<string, unknown>;
+  evidence: unknown;
   last_seen_ms: number;
 }
 
@@ -62,25 +64,23 @@ export interface PgStoreOptions {
 /** Recon's store on PostgreSQL. Every method is a single statement, so any replica's pool can serve it. */
 export function createPgStore(pool: Pool, { now = () => new Date() }: PgStoreOptions = {}): ReconStore {
   return {
-    async applyJudgements(judgements, at) {
-      const params = toApplyJudgementsParams(judgements, at);
-      if (!params) return { opened: 0, resolved: 0 };
-      const { rows } = await pool.query<{ opened: number; resolved: number }>(APPLY_JUDGEMENTS, params);
+    async writeFindings(changes, at) {
+      if (changes.length === 0) return { opened: 0, resolved: 0 };
+      const { rows } = await pool.query<{ opened: number; resolved: number }>(
+        WRITE_FINDINGS,
+        toWriteFindingsParams(changes, at),
+      );
       const { opened, resolved } = rows[0]!;
       return { opened, resolved };
     },
-    async openFindingKeys(kind, afterKey, limit) {
-      const { rows } = await pool.query<{ key: string }>(OPEN_FINDING_KEYS, [kind, afterKey, limit]);
-      return rows.map((r) => r.key);
-    },
     async openFindings(kind, afterKey, limit) {
       const { rows } = await pool.query<OpenFindingRow>(OPEN_FINDINGS, [kind, afterKey, limit]);
-      return rows.map((r) => ({
-        key: r.key,
-        severity: r.severity,
-        evidence: r.evidence,
-        lastSeenAt: new Date(r.last_seen_ms),
-      }));
+      return rows.map(toOpenFinding);
+    },
+    async openFindingsByIds(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await pool.query<OpenFindingRow>(OPEN_FINDINGS_BY_IDS, [[...ids]]);
+      return rows.map((r) => ({ kind: r.kind, ...toOpenFinding(r) }));
     },
     async getWatermark(stream) {
       const { rows } = await pool.query<{ at: Date }>(GET_WATERMARK, [stream]);
@@ -142,6 +142,13 @@ export function createPgStore(pool: Pool, { now = () => new Date() }: PgStoreOpt
     },
   };
 }
+
+const toOpenFinding = (r: OpenFindingRow) => ({
+  key: r.key,
+  severity: r.severity,
+  evidence: r.evidence,
+  lastSeenAt: new Date(r.last_seen_ms),
+});
 
 const toSourceHealth = (r: SourceHealthRow): SourceHealth => ({
   source: r.source,

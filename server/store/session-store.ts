@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Role } from './user-store.ts';
+import type { Role } from '../auth/user-rules.ts';
 
 export interface Session {
   user: { name: string; role: Role };

@@ -1,5 +1,6 @@
-import type { OpenFinding } from '../../reconcilers/open-findings.ts';
-import type { Finding, FindingKind, FindingState, Judgement } from '../../reconcilers/types.ts';
+import type { FindingsPort, WatermarkPort } from '../../reconcilers/ports/findings-store.ts';
+import type { Finding, FindingKind } from '../../reconcilers/registry.ts';
+import type { FindingState } from '../../reconcilers/vocabulary.ts';
 
 /** Health of one source Recon reads (orders, dispatch, rabbitmq, recon). Error texts are masked of secrets. */
 export interface SourceHealth {
@@ -37,24 +38,16 @@ export interface HistoryPoint {
   open: number;
 }
 
-/** Recon's own database: findings, source health, watermarks. Every replica reads it; only the leader writes. */
-export interface ReconStore {
-  /**
-   * Opens mismatches, resolves `ok`s that are open, ignores `unknown`. An open finding's row is rewritten only when its
-   * evidence or severity changed, or its lastSeenAt is over a minute old (so lastSeenAt may lag by up to a minute).
-   */
-  applyJudgements(judgements: readonly Judgement[], now: Date): Promise<{ opened: number; resolved: number }>;
-  /** Keys of open findings of one kind, in pages (the cycle re-checks each of them). */
-  openFindingKeys(kind: FindingKind, afterKey: string | null, limit: number): Promise<string[]>;
-  /** The same pages with each finding's severity, evidence and lastSeenAt (the incremental cycle compares them). */
-  openFindings(kind: FindingKind, afterKey: string | null, limit: number): Promise<OpenFinding[]>;
-  getWatermark(stream: string): Promise<Date | null>;
-  setWatermark(stream: string, at: Date): Promise<void>;
+/**
+ * Recon's own database: findings, source health, watermarks. Every replica reads it; only the leader writes (the
+ * engines write findings through reconcilers/engine/findings-writer.ts, which decides what changes them).
+ */
+export interface ReconStore extends FindingsPort, WatermarkPort {
   recordSourceHealth(health: SourceHealth): Promise<void>;
   listSourceHealth(): Promise<SourceHealth[]>;
   listFindings(query: FindingQuery): Promise<FindingPage>;
   getFinding(id: string): Promise<Finding | undefined>;
-  /** Every finding (open or resolved) whose key or evidence names this order id. */
+  /** Every finding (open or resolved) about this order: its key, or the order it names. */
   findingsForOrder(orderId: string): Promise<Finding[]>;
   openSummary(): Promise<OpenSummary[]>;
   /** Open findings per kind at `bucketSeconds` steps from `since` to now (from first_seen_at / resolved_at). */

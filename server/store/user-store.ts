@@ -1,7 +1,5 @@
 import type { Pool } from 'pg';
-
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../auth/user-rules.ts';
 
 export interface StoredUser {
   name: string;
@@ -16,11 +14,6 @@ export interface UserStore {
   /** Every user, by name, without their password hashes. */
   listUsers(): Promise<Array<{ name: string; role: Role }>>;
 }
-
-/** What a user name may be: it appears in the audit log and the UI, so nothing that needs escaping to read. */
-export const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
-export const USER_NAME_RULE = 'letters, digits and . _ @ - only, at most 64';
-export const MIN_PASSWORD_LENGTH = 12;
 
 const UPSERT = `INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)
   ON CONFLICT (name) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, updated_at = now()`;

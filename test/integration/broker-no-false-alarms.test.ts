@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPATCH_QUEUE, REPLENISH_QUEUE } from '../../demo/names.ts';
 import { runTraffic } from '../../demo/traffic.ts';
-import type { SuccessfulPoll } from '../../reconcilers/broker-types.ts';
+import type { SuccessfulPoll } from '../../reconcilers/snapshots/broker-polls.ts';
 import type { Recon } from '../../server/recon.ts';
 import { readApi } from '../support/actions.ts';
 import { type DemoHarness, startDemo, testLog } from '../support/demo-harness.ts';

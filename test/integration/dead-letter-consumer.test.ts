@@ -1,8 +1,8 @@
 import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
 import { type DeadLetterConsumer, startDeadLetterConsumer } from '../../server/adapters/dead-letter-consumer.ts';
-import type { DeadLetterRecord } from '../../server/store/dead-letter-types.ts';
 import { queueDepth } from '../support/demo-harness.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';

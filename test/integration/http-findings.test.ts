@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Judgement } from '../../reconcilers/types.ts';
+import type { Judgement } from '../../reconcilers/vocabulary.ts';
 import { createApp } from '../../server/http/app.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import { createUserStore } from '../../server/store/user-store.ts';
+import { writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -30,14 +31,15 @@ beforeAll(async () => {
   db = await createReconDb('http_findings');
   const store = createPgStore(db.pool);
   // Four order-without-dispatch (the first one resolved a minute later) and one dispatch-without-order.
-  await store.applyJudgements(
+  await writeJudgements(
+    store,
     [
       ...orderIds.slice(0, 4).map((id) => judge('order-without-dispatch', id, 'mismatch')),
       judge('dispatch-without-order', orderIds[4]!, 'mismatch'),
     ],
     T0,
   );
-  await store.applyJudgements([judge('order-without-dispatch', orderIds[0]!, 'ok')], new Date(T0.getTime() + 60_000));
+  await writeJudgements(store, [judge('order-without-dispatch', orderIds[0]!, 'ok')], new Date(T0.getTime() + 60_000));
   const timeline = { order: async () => ({ order: null, outbox: [], dispatches: [] }) };
   const users = createUserStore(db.pool);
   viewer = await addUserTo(users, 'vera', 'viewer');

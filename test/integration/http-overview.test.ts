@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { type AppDeps, createApp } from '../../server/http/app.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
 import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
+import { writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -34,7 +35,11 @@ beforeAll(async () => {
   users = createUserStore(db.pool);
   viewer = await addUserTo(users, 'vera', 'viewer');
   const key = randomUUID();
-  await store.applyJudgements([{ kind: 'stuck-outbox', key, verdict: 'mismatch', severity: 'warning' }], OPENED);
+  await writeJudgements(
+    store,
+    [{ kind: 'stuck-outbox', key, verdict: 'mismatch', severity: 'warning', evidence: {} }],
+    OPENED,
+  );
   await store.recordSourceHealth({
     source: 'orders',
     up: true,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../server/auth/user-rules.ts';
 import { ROUTE_TABLE, type RouteRule } from '../../server/http/route-table.ts';
 import type { Recon } from '../../server/recon.ts';
-import { ROLES, type Role } from '../../server/store/user-store.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { requestFor } from '../support/route-requests.ts';

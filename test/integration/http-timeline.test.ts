@@ -6,6 +6,7 @@ import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import { createUserStore } from '../../server/store/user-store.ts';
+import { writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -45,8 +46,8 @@ beforeAll(async () => {
     severity: 'warning',
     evidence: { orderId, messageId },
   } as const;
-  await store.applyJudgements([{ ...stuck, verdict: 'mismatch' }], at(120));
-  await store.applyJudgements([{ ...stuck, verdict: 'ok' }], at(300));
+  await writeJudgements(store, [{ ...stuck, verdict: 'mismatch' }], at(120));
+  await writeJudgements(store, [{ ...stuck, verdict: 'ok' }], at(300));
   const users = createUserStore(db.pool);
   viewer = await addUserTo(users, 'vera', 'viewer');
   app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true, users });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Finding, findingId } from '../../reconcilers/types.ts';
+import type { Finding } from '../../reconcilers/registry.ts';
+import { findingId } from '../../reconcilers/vocabulary.ts';
 import { InvalidCursorError } from '../../server/store/finding-cursor.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { FindingQuery, ReconStore } from '../../server/store/types.ts';
-import { at, makeJudgement } from '../support/judgement-builders.ts';
+import { at, makeJudgement, writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
 describe('listing findings from the PostgreSQL store', () => {
@@ -37,7 +38,8 @@ describe('listing findings from the PostgreSQL store', () => {
     // Five findings per second: every page boundary falls inside a tie, which only the id can break.
     for (let second = 0; second < 5; second++) {
       const keys = Array.from({ length: 5 }, (_, i) => `order-${second}-${i}`);
-      await store.applyJudgements(
+      await writeJudgements(
+        store,
         keys.map((key) => makeJudgement({ key })),
         at(second),
       );
@@ -55,7 +57,8 @@ describe('listing findings from the PostgreSQL store', () => {
   });
 
   it('tells findings apart that were seen within the same millisecond', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       ['a', 'b', 'c', 'd'].map((key) => makeJudgement({ key })),
       at(0),
     );
@@ -67,11 +70,12 @@ describe('listing findings from the PostgreSQL store', () => {
   });
 
   it('filters by kind and by state', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       [makeJudgement({ key: 'o1' }), makeJudgement({ key: 'o2' }), makeJudgement({ kind: 'stuck-outbox', key: 'm1' })],
       at(0),
     );
-    await store.applyJudgements([makeJudgement({ key: 'o2', verdict: 'ok' })], at(10));
+    await writeJudgements(store, [makeJudgement({ key: 'o2', verdict: 'ok' })], at(10));
     const keys = async (query: Partial<FindingQuery>) =>
       (await store.listFindings({ state: 'all', limit: 50, ...query })).items.map((f) => f.key).sort();
 
@@ -82,7 +86,8 @@ describe('listing findings from the PostgreSQL store', () => {
   });
 
   it('finds a finding by its key, or by the order id or message id in its evidence', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       [
         makeJudgement({ key: 'order-7' }),
         makeJudgement({ kind: 'stuck-outbox', key: 'msg-7', evidence: { orderId: 'order-7', messageId: 'msg-7' } }),
@@ -99,13 +104,14 @@ describe('listing findings from the PostgreSQL store', () => {
   });
 
   it('matches q exactly, not as a substring', async () => {
-    await store.applyJudgements([makeJudgement({ key: 'order-123', evidence: { orderId: 'order-123' } })], at(0));
+    await writeJudgements(store, [makeJudgement({ key: 'order-123', evidence: { orderId: 'order-123' } })], at(0));
     expect((await store.listFindings({ state: 'all', q: 'order-12', limit: 50 })).items).toEqual([]);
   });
 
   it('caps a page at 500 findings', async () => {
     const keys = Array.from({ length: 600 }, (_, i) => `order-${i}`);
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       keys.map((key) => makeJudgement({ key })),
       at(0),
     );

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FINDING_KINDS, findingId } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
+import { findingId } from '../../reconcilers/vocabulary.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
-import { at, makeJudgement } from '../support/judgement-builders.ts';
+import { at, makeJudgement, writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
 /** The actions column of DESIGN.md's kinds table. */
@@ -32,7 +33,8 @@ describe('looking findings up in the PostgreSQL store', () => {
   });
 
   it('returns every kind as a camelCase finding with the actions of its kind', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       FINDING_KINDS.map((kind) => makeJudgement({ kind })),
       at(0),
     );
@@ -67,12 +69,13 @@ describe('looking findings up in the PostgreSQL store', () => {
       note: 'ünïcødé 🚚',
       nested: { n: [1, null] },
     };
-    await store.applyJudgements([makeJudgement({ evidence })], at(0));
+    await writeJudgements(store, [makeJudgement({ evidence })], at(0));
     expect((await store.getFinding(findingId('order-without-dispatch', 'order-1')))?.evidence).toEqual(evidence);
   });
 
   it('lists the open and resolved findings that name an order in their key or evidence', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       [
         makeJudgement({ key: 'order-1' }),
         makeJudgement({ kind: 'duplicate-dispatch', key: 'order-1' }),
@@ -81,7 +84,7 @@ describe('looking findings up in the PostgreSQL store', () => {
       ],
       at(0),
     );
-    await store.applyJudgements([makeJudgement({ kind: 'duplicate-dispatch', key: 'order-1', verdict: 'ok' })], at(5));
+    await writeJudgements(store, [makeJudgement({ kind: 'duplicate-dispatch', key: 'order-1', verdict: 'ok' })], at(5));
     const found = await store.findingsForOrder('order-1');
     expect(found.map((f) => `${f.id}/${f.state}`).sort()).toEqual([
       'duplicate-dispatch:order-1/resolved',
@@ -91,23 +94,26 @@ describe('looking findings up in the PostgreSQL store', () => {
   });
 
   it('pages the open keys of one kind in key order, skipping resolved findings and other kinds', async () => {
-    await store.applyJudgements(
+    await writeJudgements(
+      store,
       ['k5', 'k1', 'k4', 'k2', 'k3']
         .map((key) => makeJudgement({ key }))
         .concat(makeJudgement({ kind: 'stuck-outbox', key: 'k0' })),
       at(0),
     );
-    await store.applyJudgements([makeJudgement({ key: 'k3', verdict: 'ok' })], at(5));
-    expect(await store.openFindingKeys('order-without-dispatch', null, 2)).toEqual(['k1', 'k2']);
-    expect(await store.openFindingKeys('order-without-dispatch', 'k2', 2)).toEqual(['k4', 'k5']);
-    expect(await store.openFindingKeys('order-without-dispatch', 'k5', 2)).toEqual([]);
+    await writeJudgements(store, [makeJudgement({ key: 'k3', verdict: 'ok' })], at(5));
+    const keys = async (after: string | null) =>
+      (await store.openFindings('order-without-dispatch', after, 2)).map((finding) => finding.key);
+    expect(await keys(null)).toEqual(['k1', 'k2']);
+    expect(await keys('k2')).toEqual(['k4', 'k5']);
+    expect(await keys('k5')).toEqual([]);
   });
 
   it('reads open findings with the severity, evidence and lastSeenAt a cycle compares its verdicts against', async () => {
     const evidence = { orderId: 'k1', orderCreatedAt: '2030-01-01T00:00:00.000Z', cancelledDispatches: 0, nested: [1] };
-    await store.applyJudgements([makeJudgement({ key: 'k1', severity: 'critical', evidence })], at(0));
-    await store.applyJudgements([makeJudgement({ key: 'k2' }), makeJudgement({ key: 'k3' })], at(1));
-    await store.applyJudgements([makeJudgement({ key: 'k2', verdict: 'ok' })], at(2));
+    await writeJudgements(store, [makeJudgement({ key: 'k1', severity: 'critical', evidence })], at(0));
+    await writeJudgements(store, [makeJudgement({ key: 'k2' }), makeJudgement({ key: 'k3' })], at(1));
+    await writeJudgements(store, [makeJudgement({ key: 'k2', verdict: 'ok' })], at(2));
 
     expect(await store.openFindings('order-without-dispatch', null, 10)).toEqual([
       { key: 'k1', severity: 'critical', evidence, lastSeenAt: at(0) },

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { migrateStore } from '../../server/store/migrate.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore, SourceHealth } from '../../server/store/types.ts';

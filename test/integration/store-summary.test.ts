@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FINDING_KINDS, type FindingKind } from '../../reconcilers/types.ts';
+import { FINDING_KINDS, type FindingKind } from '../../reconcilers/registry.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import type { HistoryPoint, ReconStore } from '../../server/store/types.ts';
-import { at, makeJudgement } from '../support/judgement-builders.ts';
+import { at, makeJudgement, writeJudgements } from '../support/judgement-builders.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 
 const NOW = at(40);
@@ -26,12 +26,13 @@ describe('summarising findings in the PostgreSQL store', () => {
   });
 
   it('counts the findings open at every bucket, for every kind, zeros included', async () => {
-    await store.applyJudgements([makeJudgement({ key: 'a' })], at(0));
-    await store.applyJudgements(
+    await writeJudgements(store, [makeJudgement({ key: 'a' })], at(0));
+    await writeJudgements(
+      store,
       [makeJudgement({ key: 'b' }), makeJudgement({ kind: 'dead-letter', key: 'd' })],
       at(10),
     );
-    await store.applyJudgements([makeJudgement({ key: 'a', verdict: 'ok' })], at(25));
+    await writeJudgements(store, [makeJudgement({ key: 'a', verdict: 'ok' })], at(25));
     const points = await store.history(at(-10), 10);
 
     const buckets = [-10, 0, 10, 20, 30, 40].map(at);
@@ -43,15 +44,15 @@ describe('summarising findings in the PostgreSQL store', () => {
   });
 
   it('no longer counts a finding at the bucket where it was resolved', async () => {
-    await store.applyJudgements([makeJudgement()], at(5));
-    await store.applyJudgements([makeJudgement({ verdict: 'ok' })], at(20));
+    await writeJudgements(store, [makeJudgement()], at(5));
+    await writeJudgements(store, [makeJudgement({ verdict: 'ok' })], at(20));
     expect(series(await store.history(at(0), 5), 'order-without-dispatch')).toEqual([0, 1, 1, 1, 0, 0, 0, 0, 0]);
   });
 
   it('counts a finding opened before the window from the first bucket', async () => {
-    await store.applyJudgements([makeJudgement()], at(-3_600));
-    await store.applyJudgements([makeJudgement({ key: 'gone' })], at(-3_600));
-    await store.applyJudgements([makeJudgement({ key: 'gone', verdict: 'ok' })], at(-60));
+    await writeJudgements(store, [makeJudgement()], at(-3_600));
+    await writeJudgements(store, [makeJudgement({ key: 'gone' })], at(-3_600));
+    await writeJudgements(store, [makeJudgement({ key: 'gone', verdict: 'ok' })], at(-60));
     expect(series(await store.history(at(0), 20), 'order-without-dispatch')).toEqual([1, 1, 1]);
   });
 
@@ -64,9 +65,9 @@ describe('summarising findings in the PostgreSQL store', () => {
     for (let i = 0; i < 60; i++) {
       const key = `order-${i}`;
       const openedAt = Math.round(-100_000 + random() * 140_000) / 1000;
-      await store.applyJudgements([makeJudgement({ key })], at(openedAt));
+      await writeJudgements(store, [makeJudgement({ key })], at(openedAt));
       if (random() < 0.6)
-        await store.applyJudgements([makeJudgement({ key, verdict: 'ok' })], at(openedAt + random() * 50));
+        await writeJudgements(store, [makeJudgement({ key, verdict: 'ok' })], at(openedAt + random() * 50));
     }
     const { rows } = await db.pool.query<{ first_seen_at: Date; resolved_at: Date | null }>(
       'SELECT first_seen_at, resolved_at FROM findings',
@@ -93,13 +94,14 @@ describe('summarising findings in the PostgreSQL store', () => {
   });
 
   it('summarises open findings per kind with the oldest first seen, zeros included', async () => {
-    await store.applyJudgements([makeJudgement({ key: 'a' })], at(0));
-    await store.applyJudgements(
+    await writeJudgements(store, [makeJudgement({ key: 'a' })], at(0));
+    await writeJudgements(
+      store,
       [makeJudgement({ key: 'b' }), makeJudgement({ kind: 'stuck-outbox', key: 'm' })],
       at(10),
     );
-    await store.applyJudgements([makeJudgement({ kind: 'dead-letter', key: 'd' })], at(12));
-    await store.applyJudgements([makeJudgement({ kind: 'dead-letter', key: 'd', verdict: 'ok' })], at(15));
+    await writeJudgements(store, [makeJudgement({ kind: 'dead-letter', key: 'd' })], at(12));
+    await writeJudgements(store, [makeJudgement({ kind: 'dead-letter', key: 'd', verdict: 'ok' })], at(15));
     const summary = await store.openSummary();
 
     expect(summary.map((s) => s.kind)).toEqual([...FINDING_KINDS]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FindingKind } from '../../reconcilers/types.ts';
+import type { FindingKind } from '../../reconcilers/registry.ts';
 import type { Recon } from '../../server/recon.ts';
 import { ADMIN_AUTH, postJson } from './users.ts';
 import { waitFor } from './wait-for.ts';

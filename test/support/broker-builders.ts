@@ -1,17 +1,13 @@
-import type {
-  BrokerDetectConfig,
-  BrokerPoll,
-  ChannelStats,
-  QueueStats,
-  SuccessfulPoll,
-} from '../../reconcilers/broker-types.ts';
+import type { BrokerSettings } from '../../reconcilers/define-kind.ts';
+import type { ChannelStats, QueueStats } from '../../reconcilers/ports/broker.ts';
+import type { BrokerPoll, SuccessfulPoll } from '../../reconcilers/snapshots/broker-polls.ts';
 import { NOW } from './builders.ts';
 
 export { NOW };
 export const QUEUE = 'dispatch.order-created';
 export const CHANNEL = '10.0.0.5:51234 -> 10.0.0.9:5672 (1)';
 /** Three polls, judged at the broker's default poll interval. */
-export const BROKER_CONFIG: BrokerDetectConfig = { stuckPolls: 3, staleAfterMs: 20_000 };
+export const BROKER_CONFIG: BrokerSettings = { stuckPolls: 3, staleAfterMs: 20_000 };
 export const POLL_INTERVAL_MS = 5_000;
 
 export function makeQueue(overrides: Partial<QueueStats> = {}): QueueStats {

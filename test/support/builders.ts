@@ -1,5 +1,5 @@
-import type { OrderDispatchSnapshot } from '../../reconcilers/order-dispatch-snapshot.ts';
-import type { DispatchRow, OrderRow, OutboxRow } from '../../reconcilers/types.ts';
+import type { DispatchRow, OrderRow, OutboxRow } from '../../reconcilers/ports/business-db.ts';
+import type { OrderDispatchSnapshot } from '../../reconcilers/snapshots/order-dispatch.ts';
 
 export const NOW = new Date('2026-11-23T12:00:00.000Z');
 export const GRACE_MS = 60_000;

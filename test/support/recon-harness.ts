@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { FindingKind } from '../../reconcilers/types.ts';
+import type { FindingKind } from '../../reconcilers/registry.ts';
 import { loadConfig } from '../../server/config.ts';
 import { type Recon, startRecon } from '../../server/recon.ts';
 import { readApi } from './actions.ts';

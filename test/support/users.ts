@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { createUserStore, type Role, type UserStore } from '../../server/store/user-store.ts';
+import type { Role } from '../../server/auth/user-rules.ts';
+import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
 import type { IsolatedEnv } from './isolated-env.ts';
 
 const basicAuth = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;

@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ManagementPort } from '../../reconcilers/broker-types.ts';
+import type { ManagementPort } from '../../reconcilers/ports/broker.ts';
+import type { FindingsPort } from '../../reconcilers/ports/findings-store.ts';
+import { kindsReading } from '../../reconcilers/registry.ts';
 import { type BrokerPoller, startBrokerPoller } from '../../server/broker-poller.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
@@ -33,12 +35,13 @@ function setup({
     consumers: async () => [],
     ...overrides,
   };
-  const store = {
-    applyJudgements: async () => ({ opened: 0, resolved: 0 }),
-    openFindingKeys: async () => {
+  const store: FindingsPort = {
+    writeFindings: async () => ({ opened: 0, resolved: 0 }),
+    openFindings: async () => {
       state.judged += 1;
       return [];
     },
+    openFindingsByIds: async () => [],
   };
   const metricsState = createMetricsState();
   const metrics = createMetrics(metricsState);
@@ -52,6 +55,7 @@ function setup({
       managementTimeoutMs: timeoutMs,
     },
     api,
+    kinds: kindsReading('broker'),
     store,
     health,
     metrics,

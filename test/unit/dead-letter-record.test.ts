@@ -1,6 +1,6 @@
 import type { MessageProperties } from 'amqplib';
 import { describe, expect, it } from 'vitest';
-import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
 import { toDeadLetterRecord } from '../../server/adapters/dead-letter-record.ts';
 import { MAX_JSON_DEPTH } from '../../server/adapters/json-body.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { allPanels, loadAlertRules, loadDashboards, panelQueries } from '../support/grafana-artifacts.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerPoll } from '../../reconcilers/broker-types.ts';
+import type { BrokerPoll } from '../../reconcilers/snapshots/broker-polls.ts';
 import type { BrokerView } from '../../server/broker-poller.ts';
 import { toBrokerNow, toQueueHistory, toQueuesNow } from '../../server/http/broker-overview.ts';
 import { makeFailedPoll, makePolls, makeQueue, NOW, QUEUE } from '../support/broker-builders.ts';

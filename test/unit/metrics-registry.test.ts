@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FINDING_KINDS } from '../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState, type MetricsState, setOpenSummary } from '../../server/metrics/state.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gatherBrokerPoll } from '../../reconcilers/broker-gather.ts';
-import type { BrokerOverview, ManagementPort, QueueStats } from '../../reconcilers/broker-types.ts';
+import { gatherBrokerPoll } from '../../reconcilers/engine/broker-judging.ts';
+import type { BrokerOverview, ManagementPort, QueueStats } from '../../reconcilers/ports/broker.ts';
 import { makeChannel, makePolls, makeQueue, NOW, QUEUE } from '../support/broker-builders.ts';
 
 const OVERVIEW: BrokerOverview = { version: '3.10.8', objectTotals: { channels: 4 } };

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { runIncrementalCycle } from '../../reconcilers/cycle.ts';
-import type { CycleStatePort, JudgeContext } from '../../reconcilers/judge.ts';
-import { LAST_SEEN_REFRESH_MS, type OpenFinding } from '../../reconcilers/open-findings.ts';
-import {
-  type DispatchPort,
-  type DispatchRow,
-  type FindingKind,
-  findingId,
-  type Judgement,
-  type OrderRow,
-  type OrdersPort,
-} from '../../reconcilers/types.ts';
+import { createDatabaseEngine } from '../../reconcilers/engine/database-engine.ts';
+import { createFindingsWriter } from '../../reconcilers/engine/findings-writer.ts';
+import { runIncrementalCycle } from '../../reconcilers/engine/incremental-cycle.ts';
+import type { DatabaseEngineContext } from '../../reconcilers/engine/judge-orders.ts';
+import { LAST_SEEN_REFRESH_MS } from '../../reconcilers/engine/store-changes.ts';
+import type { DispatchPort, DispatchRow, OrderRow, OrdersPort } from '../../reconcilers/ports/business-db.ts';
+import type {
+  FindingChange,
+  FindingsPort,
+  OpenFinding,
+  WatermarkPort,
+} from '../../reconcilers/ports/findings-store.ts';
+import { type FindingKind, kindsReading } from '../../reconcilers/registry.ts';
+import { findingId } from '../../reconcilers/vocabulary.ts';
 import { GRACE_MS, makeDispatch, makeOrder, NOW, secondsAgo } from '../support/builders.ts';
 
 const A = '0a000000-0000-4000-8000-000000000000';
@@ -28,7 +30,7 @@ const changed = <T extends { updatedAt: Date }>(row: T): T => ({
 describe('the incremental cycle', () => {
   it('judges a changed order from the row it read, looking up only its dispatches', async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
-    await runIncrementalCycle(world.ctx);
+    await world.cycle();
 
     expect(world.lookups.orders).toEqual([]);
     expect(world.lookups.dispatches).toEqual([[A]]);
@@ -37,18 +39,29 @@ describe('the incremental cycle', () => {
   it('re-checks an open finding whose rows did not change, and resolves it when its order is gone', async () => {
     const world = makeWorld({ orders: [], dispatches: [] });
     world.open('order-without-dispatch', A);
-    const report = await runIncrementalCycle(world.ctx);
+    const report = await world.cycle();
 
     expect(world.lookups.orders).toEqual([[A]]);
     expect(report.resolved).toBe(1);
     expect(world.findings.get(findingId('order-without-dispatch', A))).toBe('resolved');
   });
 
+  it('leaves the open findings no changed row brought alone when no re-check is due', async () => {
+    const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
+    world.open('order-without-dispatch', B);
+    const report = await runIncrementalCycle(world.ctx, { now: NOW, recheck: false });
+
+    expect(report.rechecked).toBe(false);
+    expect(world.lookups.orders).toEqual([]);
+    expect(world.lookups.dispatches).toEqual([[A]]);
+    expect(world.findings.get(findingId('order-without-dispatch', B))).toBe('open');
+  });
+
   it('looks up an order with an open finding once when its row also changed', async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A })), makeOrder({ id: B })], dispatches: [] });
     world.open('order-without-dispatch', A);
     world.open('order-without-dispatch', B);
-    await runIncrementalCycle(world.ctx);
+    await world.cycle();
 
     expect(world.lookups.dispatches.flat().sort()).toEqual([A, B]);
     expect(world.lookups.orders).toEqual([[B]]);
@@ -60,7 +73,7 @@ describe('the incremental cycle', () => {
       dispatches: [makeDispatch({ orderId: A })],
     });
     world.open('order-without-dispatch', A);
-    await runIncrementalCycle(world.ctx);
+    await world.cycle();
 
     const sent = world.applied.flat().map((j) => `${j.verdict} ${j.kind}:${j.key}`);
     expect(sent.sort()).toEqual([`mismatch order-without-dispatch:${B}`, `ok order-without-dispatch:${A}`]);
@@ -72,7 +85,7 @@ describe('the incremental cycle', () => {
     world.open('order-without-dispatch', B, { severity: 'critical', evidence: { orderId: B } });
     const sent = async () => {
       world.applied.length = 0;
-      await runIncrementalCycle(world.ctx);
+      await world.cycle();
       return world.applied.flat().map((j) => `${j.verdict} ${j.kind}:${j.key}`);
     };
 
@@ -81,7 +94,7 @@ describe('the incremental cycle', () => {
     const { evidence } = world.stored.get(id)!;
     world.stored.set(id, {
       ...world.stored.get(id)!,
-      evidence: Object.fromEntries(Object.entries(evidence).reverse()),
+      evidence: Object.fromEntries(Object.entries(evidence as Record<string, unknown>).reverse()),
     });
     expect(await sent()).toEqual([]);
     world.stored.set(id, { ...world.stored.get(id)!, lastSeenAt: new Date(NOW.getTime() - LAST_SEEN_REFRESH_MS - 1) });
@@ -97,12 +110,12 @@ describe('the incremental cycle', () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [] });
     world.dispatchRows.push(dispatch);
     let calls = 0;
-    world.ctx.dispatch.findDispatchesByOrderIds = async (ids) => {
+    world.dispatch.findDispatchesByOrderIds = async (ids) => {
       calls += 1;
       return calls === 1 ? [] : world.dispatchRows.filter((d) => ids.includes(d.orderId));
     };
     world.slowFirstApply();
-    const report = await runIncrementalCycle(world.ctx);
+    const report = await world.cycle();
 
     expect(report).toMatchObject({ opened: 1, resolved: 1 });
     expect(world.findings.get(findingId('order-without-dispatch', A))).toBe('resolved');
@@ -111,22 +124,22 @@ describe('the incremental cycle', () => {
   it("fails the cycle when Recon's store cannot be read, blaming no source and moving no watermark", async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
     const blamed: string[] = [];
-    world.ctx.reportFailure = (side) => void blamed.push(side);
-    world.ctx.store.openFindings = async () => {
+    world.ctx.health.failure = (side) => void blamed.push(side);
+    world.store.openFindings = async () => {
       throw new Error('recon store down');
     };
 
-    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+    await expect(world.cycle()).rejects.toThrow('recon store down');
     expect(blamed).toEqual([]);
     expect(world.watermarks.get('orders')).toEqual(LAST_CYCLE);
   });
 
   it('fails the cycle when the store cannot be read even with no changed rows to judge', async () => {
     const world = makeWorld({ orders: [], dispatches: [] });
-    world.ctx.store.openFindings = async () => {
+    world.store.openFindings = async () => {
       throw new Error('recon store down');
     };
-    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+    await expect(world.cycle()).rejects.toThrow('recon store down');
   });
 
   it('takes no more re-check batches once one fails, and fails only after the others stopped', async () => {
@@ -135,21 +148,21 @@ describe('the incremental cycle', () => {
     for (const id of ids) world.open('order-without-dispatch', id); // stored evidence {}: every verdict is news
     // The first batch's write fails at once; the second one's succeeds a little later.
     let writes = 0;
-    world.ctx.store.applyJudgements = async () => {
+    world.store.writeFindings = async () => {
       writes += 1;
       if (writes === 1) throw new Error('recon store down');
       await new Promise((resolve) => setTimeout(resolve, 10));
       return { opened: 0, resolved: 0 };
     };
 
-    await expect(runIncrementalCycle(world.ctx)).rejects.toThrow('recon store down');
+    await expect(world.cycle()).rejects.toThrow('recon store down');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(world.lookups.orders.map((batch) => batch.length)).toEqual([10, 10]); // the third batch (5) never ran
   });
 
   it('moves both watermarks to the closed upper bound after reading both sides', async () => {
     const world = makeWorld({ orders: [changed(makeOrder({ id: A }))], dispatches: [makeDispatch({ orderId: A })] });
-    await runIncrementalCycle(world.ctx);
+    await world.cycle();
 
     const until = new Date(NOW.getTime() - GRACE_MS);
     expect(world.watermarks).toEqual(
@@ -161,6 +174,40 @@ describe('the incremental cycle', () => {
   });
 });
 
+describe('the database engine', () => {
+  const engineOf = (world: ReturnType<typeof makeWorld>) =>
+    createDatabaseEngine({
+      ...world.ctx,
+      store: world.store,
+      recheckIntervalMs: 60_000,
+    });
+  const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+  it('re-checks the open findings at its first cycle, then once the re-check interval has passed', async () => {
+    const world = makeWorld({ orders: [], dispatches: [] });
+    world.open('order-without-dispatch', A);
+    const engine = engineOf(world);
+
+    expect((await engine.runCycle(NOW)).rechecked).toBe(true);
+    world.open('order-without-dispatch', B); // another finding opened since: nothing announces that its order is gone
+    expect((await engine.runCycle(later(30_000))).rechecked).toBe(false);
+    expect(world.findings.get(findingId('order-without-dispatch', B))).toBe('open');
+    const report = await engine.runCycle(later(60_000));
+    expect(report).toMatchObject({ rechecked: true, resolved: 1 });
+    expect(world.findings.get(findingId('order-without-dispatch', B))).toBe('resolved');
+  });
+
+  it('re-reads the open findings and re-checks them after a reset (this replica became the leader again)', async () => {
+    const world = makeWorld({ orders: [], dispatches: [] });
+    const engine = engineOf(world);
+    await engine.runCycle(NOW);
+    world.open('order-without-dispatch', A); // written by another leader meanwhile
+    engine.reset();
+
+    expect(await engine.runCycle(later(1_000))).toMatchObject({ rechecked: true, resolved: 1 });
+  });
+});
+
 /** Both databases and Recon's store in memory, recording what the cycle asked of them. */
 function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
   const orderRows = [...data.orders];
@@ -169,7 +216,7 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
   const findings = new Map<string, 'open' | 'resolved'>();
   /** What the store holds of each finding's last mismatch. */
   const stored = new Map<string, Omit<OpenFinding, 'key'>>();
-  const applied: Judgement[][] = [];
+  const applied: FindingChange[][] = [];
   const watermarks = new Map<string, Date>([
     ['orders', LAST_CYCLE],
     ['dispatches', LAST_CYCLE],
@@ -206,66 +253,84 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
     },
     pageDispatchedOrderIds: async () => [],
   };
-  const store: CycleStatePort = {
-    async applyJudgements(judgements) {
-      applied.push([...judgements]);
-      if (judgements.length > 0 && applyDelayMs > 0) {
+  const openOf = (kind: string, key: string) => ({ key, ...stored.get(findingId(kind, key))! });
+  const store: FindingsPort & WatermarkPort = {
+    async writeFindings(changes) {
+      applied.push([...changes]);
+      if (changes.length > 0 && applyDelayMs > 0) {
         const delayMs = applyDelayMs;
         applyDelayMs = 0;
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
       let opened = 0;
       let resolved = 0;
-      for (const j of judgements) {
-        const id = findingId(j.kind, j.key);
-        if (j.verdict === 'mismatch' && findings.get(id) !== 'open') opened += 1;
-        if (j.verdict === 'ok' && findings.get(id) === 'open') resolved += 1;
-        if (j.verdict === 'mismatch') {
+      for (const change of changes) {
+        const id = findingId(change.kind, change.key);
+        if (change.verdict === 'mismatch') {
+          if (findings.get(id) !== 'open') opened += 1;
           findings.set(id, 'open');
-          stored.set(id, { severity: j.severity, evidence: j.evidence ?? {}, lastSeenAt: NOW });
+          stored.set(id, { severity: change.severity, evidence: change.evidence, lastSeenAt: NOW });
+        } else if (findings.get(id) === 'open') {
+          resolved += 1;
+          findings.set(id, 'resolved');
         }
-        if (j.verdict === 'ok' && findings.has(id)) findings.set(id, 'resolved');
       }
       return { opened, resolved };
     },
-    async openFindingKeys(kind, afterKey, limit) {
+    async openFindings(kind, afterKey, limit) {
       return [...findings]
         .filter(([id, state]) => state === 'open' && id.startsWith(`${kind}:`))
         .map(([id]) => id.slice(kind.length + 1))
         .filter((key) => afterKey === null || key > afterKey)
         .sort()
-        .slice(0, limit);
+        .slice(0, limit)
+        .map((key) => openOf(kind, key));
     },
-    async openFindings(kind, afterKey, limit) {
-      const keys = await this.openFindingKeys(kind, afterKey, limit);
-      return keys.map((key) => ({ key, ...stored.get(findingId(kind, key))! }));
+    async openFindingsByIds(ids) {
+      return ids
+        .filter((id) => findings.get(id) === 'open')
+        .map((id) => {
+          const kind = id.slice(0, id.indexOf(':'));
+          return { kind, ...openOf(kind, id.slice(kind.length + 1)) };
+        });
     },
     getWatermark: async (stream) => watermarks.get(stream) ?? null,
     async setWatermark(stream, at) {
       watermarks.set(stream, at);
     },
   };
-  const ctx: JudgeContext = {
+  const orderKinds = kindsReading('order-dispatch');
+  const outboxKinds = kindsReading('outbox');
+  const ctx: DatabaseEngineContext = {
     orders,
     dispatch,
-    store,
-    now: NOW,
-    graceMs: GRACE_MS,
+    orderKinds,
+    outboxKinds,
+    findings: createFindingsWriter(store, [...orderKinds, ...outboxKinds]),
+    watermarks: store,
+    settings: { graceMs: GRACE_MS },
     overlapMs: 0,
     pageSize: 10,
-    reportSuccess: () => {},
-    reportFailure: (side, error) => {
-      throw new Error(`${side} failed: ${error.message}`);
+    health: {
+      success: () => {},
+      failure: (side, error) => {
+        throw new Error(`${side} failed: ${error.message}`);
+      },
     },
   };
   return {
     ctx,
+    orders,
+    dispatch,
+    store,
     lookups,
     findings,
     stored,
     applied,
     watermarks,
     dispatchRows,
+    /** One cycle with the re-check of open findings due. */
+    cycle: () => runIncrementalCycle(ctx, { now: NOW, recheck: true }),
     open(kind: FindingKind, key: string, finding: Partial<Omit<OpenFinding, 'key'>> = {}) {
       findings.set(findingId(kind, key), 'open');
       stored.set(findingId(kind, key), { severity: 'warning', evidence: {}, lastSeenAt: NOW, ...finding });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type DeadLetterFacts, deadLetter } from '../../reconcilers/dead-letter.ts';
-import { toDeadLetterMetrics } from '../../server/dead-letter-custody.ts';
-import { ORDER_ID } from '../support/builders.ts';
+import { deadLetter } from '../../reconcilers/kinds/dead-letter.ts';
+import type { DeadLetterFacts } from '../../reconcilers/snapshots/dead-letters.ts';
+import { toDeadLetterMetrics } from '../../server/metrics/refresher.ts';
+import { NOW, ORDER_ID } from '../support/builders.ts';
 
 const DLQ = 'dispatch.order-created.dlq';
 
@@ -26,7 +27,7 @@ function makeLetter(overrides: Partial<DeadLetterFacts> = {}): DeadLetterFacts {
 
 describe('dead-letter', () => {
   it('flags a stored dead letter at once, keyed by its message id, with the order id in its evidence', () => {
-    const [judgement] = deadLetter.detect({ letters: [makeLetter()], openKeys: [] });
+    const [judgement] = deadLetter.detect({ letters: [makeLetter()], openKeys: [] }, NOW, {});
     expect(judgement).toEqual({
       kind: 'dead-letter',
       key: 'm-1',
@@ -50,19 +51,23 @@ describe('dead-letter', () => {
 
   it('keys a letter without a message id by its surrogate', () => {
     const letter = makeLetter({ key: `sha256:${'0'.repeat(64)}`, messageId: null, orderId: null });
-    expect(deadLetter.detect({ letters: [letter], openKeys: [] })[0]).toMatchObject({ key: letter.key });
+    expect(deadLetter.detect({ letters: [letter], openKeys: [] }, NOW, {})[0]).toMatchObject({ key: letter.key });
   });
 
   it('settles a letter that was redriven or discarded', () => {
-    const judgements = deadLetter.detect({
-      letters: [makeLetter({ state: 'redriven' }), makeLetter({ key: 'm-2', state: 'discarded' })],
-      openKeys: ['m-1', 'm-2'],
-    });
+    const judgements = deadLetter.detect(
+      {
+        letters: [makeLetter({ state: 'redriven' }), makeLetter({ key: 'm-2', state: 'discarded' })],
+        openKeys: ['m-1', 'm-2'],
+      },
+      NOW,
+      {},
+    );
     expect(judgements.map((j) => `${j.key}:${j.verdict}`)).toEqual(['m-1:ok', 'm-2:ok']);
   });
 
   it('settles an open finding whose letter no longer exists, and leaves one still stored open', () => {
-    const judgements = deadLetter.detect({ letters: [makeLetter()], openKeys: ['m-1', 'gone'] });
+    const judgements = deadLetter.detect({ letters: [makeLetter()], openKeys: ['m-1', 'gone'] }, NOW, {});
     expect(judgements.map((j) => `${j.key}:${j.verdict}`)).toEqual(['m-1:mismatch', 'gone:ok']);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchWithoutOrder } from '../../reconcilers/dispatch-without-order.ts';
+import { dispatchWithoutOrder } from '../../reconcilers/kinds/dispatch-without-order.ts';
 import { GRACE_MS, makeDispatch, makeOrder, makeSnapshot, NOW, ORDER_ID, secondsAgo } from '../support/builders.ts';
 
-const detect = (snapshot: ReturnType<typeof makeSnapshot>) => dispatchWithoutOrder.detect(snapshot, NOW, GRACE_MS);
+const detect = (snapshot: ReturnType<typeof makeSnapshot>) =>
+  dispatchWithoutOrder.detect(snapshot, NOW, { graceMs: GRACE_MS });
 
 describe('dispatch-without-order', () => {
   it('flags a live dispatch older than the grace period whose order does not exist', () => {

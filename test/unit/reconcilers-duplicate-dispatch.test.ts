@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateDispatch } from '../../reconcilers/duplicate-dispatch.ts';
+import { duplicateDispatch } from '../../reconcilers/kinds/duplicate-dispatch.ts';
 import { GRACE_MS, makeDispatch, makeOrder, makeSnapshot, NOW, secondsAgo } from '../support/builders.ts';
 
-const detect = (snapshot: ReturnType<typeof makeSnapshot>) => duplicateDispatch.detect(snapshot, NOW, GRACE_MS);
+const detect = (snapshot: ReturnType<typeof makeSnapshot>) =>
+  duplicateDispatch.detect(snapshot, NOW, { graceMs: GRACE_MS });
 
 describe('duplicate-dispatch', () => {
   it('flags two live dispatches for one order and names the newer one as the extra', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareKeys } from '../../reconcilers/full-sweep.ts';
+import { compareKeys } from '../../reconcilers/engine/full-sweep.ts';
 
 describe('compareKeys (the merge join follows the database order)', () => {
   it('orders integer ids numerically, as a bigint column does', () => {

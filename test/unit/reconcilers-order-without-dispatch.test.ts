@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { orderWithoutDispatch } from '../../reconcilers/order-without-dispatch.ts';
+import { orderWithoutDispatch } from '../../reconcilers/kinds/order-without-dispatch.ts';
 import { GRACE_MS, makeDispatch, makeOrder, makeSnapshot, NOW, ORDER_ID, secondsAgo } from '../support/builders.ts';
 
-const detect = (snapshot: ReturnType<typeof makeSnapshot>) => orderWithoutDispatch.detect(snapshot, NOW, GRACE_MS);
+const detect = (snapshot: ReturnType<typeof makeSnapshot>) =>
+  orderWithoutDispatch.detect(snapshot, NOW, { graceMs: GRACE_MS });
 
 describe('order-without-dispatch', () => {
   it('flags a committed order with no dispatch after the grace period', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { REPLAY_COUNT_HEADER } from '../../reconcilers/dead-letter.ts';
-import type { PublishResult, RepairPorts, RepairRequest, StoredLetter } from '../../reconcilers/repair-types.ts';
-import { describeRepair, repairFor } from '../../reconcilers/repairs.ts';
+import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
+import type { PublishResult, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
+import { repairOf } from '../../reconcilers/registry.ts';
+import { type Repair, type RepairRequest, runRepair } from '../../reconcilers/repair.ts';
 
 // The repairs' decisions, over in-memory ports; their effects on the real databases and broker are tested in
 // test/integration/actions-*.test.ts.
@@ -61,7 +62,7 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
   return { ports, published, settled };
 }
 
-const request = (overrides: Partial<RepairRequest> = {}): RepairRequest => ({
+const request = (overrides: Partial<RepairRequest<unknown>> = {}): RepairRequest<unknown> => ({
   action: 'redrive',
   key: 'm-1',
   evidence: { deadLetterId: '7' },
@@ -70,7 +71,10 @@ const request = (overrides: Partial<RepairRequest> = {}): RepairRequest => ({
   isRetry: false,
   ...overrides,
 });
-const redrive = repairFor('dead-letter', 'redrive')!;
+/** A kind's repair, run as the action service runs it: the premise, then the effect if it holds. */
+const repairing = (repair: Repair<unknown>) => (req: RepairRequest<unknown>, ports: RepairPorts) =>
+  runRepair(repair, req, ports);
+const redrive = repairing(repairOf('dead-letter', 'redrive')!);
 
 describe('redrive', () => {
   it('publishes with the replay count one higher and the broker headers removed', async () => {
@@ -117,14 +121,15 @@ describe('redrive', () => {
 describe('make-up-order', () => {
   it('fails rather than invent an order from a snapshot that names another order', async () => {
     const { ports } = makePorts(makeLetter());
-    const makeUp = repairFor('dispatch-without-order', 'make-up-order')!;
-    expect((await makeUp(request({ action: 'make-up-order', key: ORDER_ID }), ports)).status).toBe('failed');
+    const makeUp = repairing(repairOf('dispatch-without-order', 'make-up-order')!);
+    const req = request({ action: 'make-up-order', key: ORDER_ID, evidence: { orderId: ORDER_ID } });
+    expect((await makeUp(req, ports)).status).toBe('failed');
   });
 });
 
-describe('describeRepair', () => {
+describe("a repair's description", () => {
   it("names the effect in the operator's words", () => {
-    expect(describeRepair('order-without-dispatch', 'redeliver', ORDER_ID, {})).toBe(
+    expect(repairOf('order-without-dispatch', 'redeliver')!.describe({ orderId: ORDER_ID }, ORDER_ID)).toBe(
       `Publish order.created for order ${ORDER_ID} again (a new message id) so the dispatch service assigns a courier`,
     );
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { stuckOutbox } from '../../reconcilers/stuck-outbox.ts';
+import type { DatabaseEngineContext } from '../../reconcilers/engine/judge-orders.ts';
+import { judgeOutbox } from '../../reconcilers/engine/judge-outbox.ts';
+import { stuckOutbox } from '../../reconcilers/kinds/stuck-outbox.ts';
+import type { Judgement } from '../../reconcilers/vocabulary.ts';
 import { GRACE_MS, makeOutboxRow, NOW, ORDER_ID, secondsAgo } from '../support/builders.ts';
 
 describe('stuck-outbox', () => {
   it('flags an outbox row unconfirmed after the grace period, keyed by its message id', () => {
     const row = makeOutboxRow({ attempts: 3, lastError: 'timeout' });
-    const [judgement] = stuckOutbox.detect({ unconfirmed: [row], openKeys: [] }, NOW, GRACE_MS);
+    const [judgement] = stuckOutbox.detect({ unconfirmed: [row], openKeys: [] }, NOW, { graceMs: GRACE_MS });
     expect(judgement).toMatchObject({
       kind: 'stuck-outbox',
       key: row.messageId,
@@ -16,29 +19,43 @@ describe('stuck-outbox', () => {
 
   it('ignores a row still in flight', () => {
     expect(
-      stuckOutbox.detect({ unconfirmed: [makeOutboxRow({ createdAt: secondsAgo(3) })], openKeys: [] }, NOW, GRACE_MS),
+      stuckOutbox.detect({ unconfirmed: [makeOutboxRow({ createdAt: secondsAgo(3) })], openKeys: [] }, NOW, {
+        graceMs: GRACE_MS,
+      }),
     ).toEqual([]);
   });
 
   it('resolves an open finding whose row is no longer unconfirmed', () => {
-    const judgements = stuckOutbox.detect({ unconfirmed: [], openKeys: ['m-1'] }, NOW, GRACE_MS);
+    const judgements = stuckOutbox.detect({ unconfirmed: [], openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
     expect(judgements).toEqual([expect.objectContaining({ key: 'm-1', verdict: 'ok' })]);
   });
 
   it('says unknown for open findings when the orders database was not read', () => {
-    const judgements = stuckOutbox.detect({ unconfirmed: undefined, openKeys: ['m-1'] }, NOW, GRACE_MS);
+    const judgements = stuckOutbox.detect({ unconfirmed: undefined, openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
     expect(judgements).toEqual([expect.objectContaining({ key: 'm-1', verdict: 'unknown' })]);
   });
 
   it('reads the open findings that did not fit in the unconfirmed list instead of resolving them', async () => {
     const listed = Array.from({ length: 10_000 }, (_, i) => makeOutboxRow({ messageId: `m-${i}` }));
     const openRow = makeOutboxRow({ messageId: 'open-one' });
-    const orders = {
-      listUnconfirmedOutbox: async () => listed,
-      findOutboxByMessageIds: async (ids: readonly string[]) => (ids.includes('open-one') ? [openRow] : []),
+    const applied: Judgement[] = [];
+    const ctx = {
+      orders: {
+        listUnconfirmedOutbox: async () => listed,
+        findOutboxByMessageIds: async (ids: readonly string[]) => (ids.includes('open-one') ? [openRow] : []),
+      },
+      outboxKinds: [stuckOutbox],
+      settings: { graceMs: GRACE_MS },
+      health: { success: () => {}, failure: () => {} },
+      findings: {
+        openKeys: () => ['open-one'],
+        apply: async (judgements: readonly Judgement[]) => {
+          applied.push(...judgements);
+          return { opened: 0, resolved: 0 };
+        },
+      },
     };
-    const snapshot = await stuckOutbox.gather(orders as never, ['open-one'], NOW);
-    const judgement = stuckOutbox.detect(snapshot, NOW, GRACE_MS).find((j) => j.key === 'open-one');
-    expect(judgement?.verdict).toBe('mismatch');
+    await judgeOutbox(ctx as unknown as DatabaseEngineContext, NOW);
+    expect(applied.find((j) => j.key === 'open-one')?.verdict).toBe('mismatch');
   });
 });

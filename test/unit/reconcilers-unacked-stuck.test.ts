@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unackedStuck } from '../../reconcilers/unacked-stuck.ts';
+import { unackedStuck } from '../../reconcilers/kinds/unacked-stuck.ts';
 import { BROKER_CONFIG, makeFailedPoll, makePolls, makeQueue, NOW, QUEUE } from '../support/broker-builders.ts';
 
 const detect = (polls: Parameters<typeof unackedStuck.detect>[0]['polls'], openKeys: string[] = []) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unconfirmedPublishes } from '../../reconcilers/unconfirmed-publishes.ts';
+import { unconfirmedPublishes } from '../../reconcilers/kinds/unconfirmed-publishes.ts';
 import { BROKER_CONFIG, CHANNEL, makeChannel, makeFailedPoll, makePolls, NOW } from '../support/broker-builders.ts';
 
 const detect = (polls: Parameters<typeof unconfirmedPublishes.detect>[0]['polls'], openKeys: string[] = []) =>

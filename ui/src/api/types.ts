@@ -1,6 +1,6 @@
-import type { MessageCounters } from '../../../reconcilers/broker-types.ts';
-import type { ActionName } from '../../../reconcilers/repair-types.ts';
-import type { Finding as DomainFinding } from '../../../reconcilers/types.ts';
+import type { MessageCounters } from '../../../reconcilers/ports/broker.ts';
+import type { DeathEntry as StoredDeathEntry } from '../../../reconcilers/ports/dead-letters.ts';
+import type { ActionName, Finding as DomainFinding } from '../../../reconcilers/registry.ts';
 import type { toActionJson, toAuditJson } from '../../../server/http/action-json.ts';
 import type { TimelineEvent as ServerTimelineEvent } from '../../../server/http/timeline-events.ts';
 import type { LatencyPoint as ServerLatencyPoint } from '../../../server/metrics/latency-history.ts';
@@ -9,7 +9,6 @@ import type {
   DeadLetter as StoredDeadLetter,
   DeadLetterPage as StoredDeadLetterPage,
   DeadLetterSummary as StoredDeadLetterSummary,
-  DeathEntry as StoredDeathEntry,
 } from '../../../server/store/dead-letter-types.ts';
 import type {
   HistoryPoint,

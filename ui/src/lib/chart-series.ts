@@ -1,4 +1,4 @@
-import type { FindingKind } from '../../../reconcilers/types.ts';
+import type { FindingKind } from '../../../reconcilers/registry.ts';
 import type { LatencyPoint, MessageRates, Overview, QueueHistoryPoint } from '../api/types.ts';
 import { formatClock } from './format.ts';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ACTION_NAMES } from '../../../../reconcilers/repair-types.ts';
+import { ACTION_NAMES } from '../../../../reconcilers/registry.ts';
 import { errorMessage, sendJson } from '../../api/client.ts';
 import type { BulkPlan, BulkStarted, Finding } from '../../api/types.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -172,6 +172,7 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
  */
 function offeredActions(selected: Finding[]): readonly string[] {
   const [first, ...rest] = selected;
-  const common = (first?.actions ?? []).filter((action) => rest.every((f) => f.actions.includes(action)));
+  const actionsOf = (f: Finding): readonly string[] => f.actions;
+  const common = (first ? actionsOf(first) : []).filter((action) => rest.every((f) => actionsOf(f).includes(action)));
   return common.length > 0 ? common : ACTION_NAMES;
 }

@@ -1,4 +1,4 @@
-import { FINDING_KINDS } from '../../../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../../../reconcilers/registry.ts';
 import { SearchFilters } from '../../components/SearchFilters.tsx';
 import { href } from '../../routing/routes.ts';
 import { navigate } from '../../routing/use-route.ts';

@@ -1,5 +1,5 @@
 import { useMemo } from 'preact/hooks';
-import { FINDING_KINDS } from '../../../../reconcilers/types.ts';
+import { FINDING_KINDS } from '../../../../reconcilers/registry.ts';
 import type { Overview } from '../../api/types.ts';
 import { LineChart } from '../../components/LineChart.tsx';
 import { toFindingsSeries, toLatencySeries, toQueueDepthSeries, toRateSeries } from '../../lib/chart-series.ts';

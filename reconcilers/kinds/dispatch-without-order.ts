@@ -1,0 +1,140 @@
+import { defineKind, type GraceSettings } from '../define-kind.ts';
+import type { LiveDispatch, OrderRecord } from '../ports/repair.ts';
+import { defineRepair, done, failed, holds, settle, superseded } from '../repair.ts';
+import {
+  type DispatchEvidence,
+  liveDispatches,
+  type OrderDispatchSnapshot,
+  toDispatchEvidence,
+} from '../snapshots/order-dispatch.ts';
+import { type Judgement, judgementsOf } from '../vocabulary.ts';
+
+const KIND = 'dispatch-without-order';
+
+export interface DispatchWithoutOrderEvidence {
+  orderId: string;
+  /** The live dispatches of the missing order. */
+  dispatches: DispatchEvidence[];
+  /** The message the oldest of them was made from. */
+  messageId: string | null;
+}
+
+const judge = judgementsOf<typeof KIND, DispatchWithoutOrderEvidence>(KIND, 'critical');
+
+/**
+ * A live dispatch older than the grace period whose order does not exist: a courier rides for an order that rolled
+ * back (and the replenishment consumer did not make it up). The grace period must exceed the replenisher's delay.
+ */
+function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSettings) {
+  const judgements: Judgement<typeof KIND, DispatchWithoutOrderEvidence>[] = [];
+  for (const orderId of snapshot.orderIds) {
+    if (!snapshot.orders || !snapshot.dispatches) {
+      judgements.push(judge.unknown(orderId));
+      continue;
+    }
+    const live = liveDispatches(snapshot, orderId);
+    if (live.length === 0 || snapshot.orders.has(orderId)) {
+      judgements.push(judge.ok(orderId));
+      continue;
+    }
+    const oldest = live.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
+    if (now.getTime() - oldest.createdAt.getTime() < graceMs) continue;
+    judgements.push(
+      judge.mismatch(orderId, { orderId, dispatches: live.map(toDispatchEvidence), messageId: oldest.messageId }),
+    );
+  }
+  return judgements;
+}
+
+/** `make-up-order`: the replenisher's job done by hand, from the order the dispatch service received. */
+const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRecord; from: LiveDispatch }>({
+  describe: (e) => `Create order ${e.orderId} from the order snapshot its dispatch received`,
+  target: (e) => `order:${e.orderId}`,
+  async premise({ evidence: { orderId }, isRetry }, ports) {
+    const existing = await ports.orders.getOrder(orderId);
+    if (existing) {
+      // On a retry, an order with Recon's status is this action's own insert committed before a crash.
+      return settle(
+        isRetry && existing.status === ports.madeUpStatus
+          ? done(`order ${orderId} was made up`)
+          : superseded(`order ${orderId} exists now`),
+      );
+    }
+    const [from] = await ports.dispatch.liveDispatches(orderId);
+    if (!from) return settle(superseded(`order ${orderId} has no live dispatch left to make it up from`));
+    const order = toOrderFromSnapshot(from.orderSnapshot, orderId, ports.madeUpStatus);
+    if (!order) return settle(failed(`the order snapshot of dispatch ${from.id} does not describe an order`));
+    return holds({ order, from });
+  },
+  async effect(_request, { order, from }, ports) {
+    return (await ports.orders.insertOrder(order))
+      ? done(`order ${order.id} made up from dispatch ${from.id}`)
+      : superseded(`order ${order.id} was created meanwhile`);
+  },
+});
+
+/** `cancel-dispatch`: the order really is gone, so its couriers stand down. Conditional: never cancels twice. */
+const cancelDispatch = defineRepair<DispatchWithoutOrderEvidence, readonly LiveDispatch[]>({
+  describe: (e) => `Cancel every live dispatch of order ${e.orderId}, which does not exist`,
+  target: (e) => `order:${e.orderId}`,
+  async premise({ evidence: { orderId }, isRetry }, ports) {
+    if (await ports.orders.getOrder(orderId)) return settle(superseded(`order ${orderId} exists now`));
+    const live = await ports.dispatch.liveDispatches(orderId);
+    if (live.length > 0) return holds(live);
+    const detail = `order ${orderId} has no live dispatch`;
+    return settle(isRetry ? done(detail) : superseded(detail));
+  },
+  async effect({ evidence: { orderId } }, live, ports) {
+    const cancelled = await ports.dispatch.cancelDispatches(
+      orderId,
+      live.map((d) => d.id),
+    );
+    return cancelled > 0
+      ? done(`cancelled ${cancelled} dispatch(es) of order ${orderId}`)
+      : superseded(`the dispatches of order ${orderId} changed meanwhile`);
+  },
+});
+
+/** The snapshot is a message body someone else wrote: every field is checked before it becomes an order. */
+function toOrderFromSnapshot(snapshot: unknown, orderId: string, status: string): OrderRecord | null {
+  if (typeof snapshot !== 'object' || snapshot === null) return null;
+  const s = snapshot as Record<string, unknown>;
+  const createdAt = typeof s.createdAt === 'string' ? new Date(s.createdAt) : new Date(Number.NaN);
+  if (s.orderId !== orderId || typeof s.customerId !== 'string' || !Number.isInteger(s.totalCents)) return null;
+  if (s.items === undefined || Number.isNaN(createdAt.getTime())) return null;
+  return {
+    id: orderId,
+    customerId: s.customerId,
+    items: s.items,
+    totalCents: s.totalCents as number,
+    status,
+    createdAt,
+  };
+}
+
+export const dispatchWithoutOrder = defineKind({
+  kind: KIND,
+  title: 'Dispatch without an order',
+  severity: 'critical',
+  reads: 'order-dispatch',
+  detect,
+  explain: (e: DispatchWithoutOrderEvidence) =>
+    `${e.dispatches.length} live dispatch(es) ride for order ${e.orderId}, which does not exist in the orders database.`,
+  example: {
+    key: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
+    evidence: {
+      orderId: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
+      dispatches: [
+        {
+          id: '41',
+          messageId: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
+          status: 'assigned',
+          createdAt: '2026-11-23T12:00:01.000Z',
+        },
+      ],
+      messageId: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
+    },
+  },
+  subjects: (e) => ({ orderId: e.orderId, messageId: e.messageId }),
+  repairs: { 'make-up-order': makeUpOrder, 'cancel-dispatch': cancelDispatch },
+});

@@ -1,0 +1,117 @@
+import { defineKind, type GraceSettings } from '../define-kind.ts';
+import type { OrderRecord } from '../ports/repair.ts';
+import { defineRepair, done, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
+import { liveDispatches, type OrderDispatchSnapshot } from '../snapshots/order-dispatch.ts';
+import { type Judgement, judgementsOf } from '../vocabulary.ts';
+
+const KIND = 'order-without-dispatch';
+/** Names the message the redelivery replaces, for whoever reads the dispatch service's logs. */
+const ORIGINAL_MESSAGE_ID_HEADER = 'x-recon-original-message-id';
+
+export interface OrderWithoutDispatchEvidence {
+  orderId: string;
+  orderStatus: string | null;
+  /** ISO time the order was created. */
+  orderCreatedAt: string;
+  /** Dispatches the order has that no longer count (cancelled). */
+  cancelledDispatches: number;
+}
+
+const judge = judgementsOf<typeof KIND, OrderWithoutDispatchEvidence>(KIND, 'critical');
+
+/**
+ * An order committed longer ago than the grace period with no live dispatch: the customer waits for a courier
+ * nobody assigned. Young orders are not judged (their message may still be in flight).
+ */
+function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSettings) {
+  const judgements: Judgement<typeof KIND, OrderWithoutDispatchEvidence>[] = [];
+  for (const orderId of snapshot.orderIds) {
+    if (!snapshot.orders || !snapshot.dispatches) {
+      judgements.push(judge.unknown(orderId));
+      continue;
+    }
+    const order = snapshot.orders.get(orderId);
+    if (!order) {
+      judgements.push(judge.ok(orderId));
+      continue;
+    }
+    if (now.getTime() - order.createdAt.getTime() < graceMs) continue;
+    if (liveDispatches(snapshot, orderId).length > 0) {
+      judgements.push(judge.ok(orderId));
+      continue;
+    }
+    judgements.push(
+      judge.mismatch(orderId, {
+        orderId,
+        orderStatus: order.status,
+        orderCreatedAt: order.createdAt.toISOString(),
+        cancelledDispatches: snapshot.dispatches.get(orderId)?.length ?? 0,
+      }),
+    );
+  }
+  return judgements;
+}
+
+/**
+ * `redeliver`: publish the order's `order.created` again. Not with the original message id: the dispatch row may
+ * have been lost after the consumer's inbox recorded that id, so the consumer would skip it. The action's own id
+ * (stable across its retries) lets the inbox absorb a retry's duplicate instead.
+ */
+const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
+  describe: (e) =>
+    `Publish order.created for order ${e.orderId} again (a new message id) so the dispatch service assigns a courier`,
+  target: (e) => `order:${e.orderId}`,
+  async premise({ evidence: { orderId }, messageId, isRetry }, ports) {
+    if (isRetry && (await ports.dispatch.isProcessed(messageId)))
+      return settle(done('the dispatch service processed the redelivered message'));
+    const order = await ports.orders.getOrder(orderId);
+    if (!order) return settle(superseded(`order ${orderId} no longer exists`));
+    const live = await ports.dispatch.liveDispatches(orderId);
+    if (live.length > 0) return settle(superseded(`order ${orderId} has a dispatch now (${live[0]!.id})`));
+    return holds(order);
+  },
+  async effect({ messageId }, order, ports) {
+    const original = await ports.orders.latestMessageIdFor(order.id);
+    const { exchange, routingKey } = ports.orderCreated;
+    const result = await ports.publisher.publish({
+      exchange,
+      routingKey,
+      body: Buffer.from(JSON.stringify(toOrderCreatedBody(order))),
+      messageId,
+      contentType: 'application/json',
+      headers: original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {},
+    });
+    return toPublishOutcome(result, `order.created for order ${order.id} to exchange ${exchange}`);
+  },
+});
+
+/** The wire contract of `order.created` (DESIGN: The reference system). */
+export const toOrderCreatedBody = (order: OrderRecord) => ({
+  orderId: order.id,
+  customerId: order.customerId,
+  items: order.items,
+  totalCents: order.totalCents,
+  createdAt: order.createdAt.toISOString(),
+});
+
+export const orderWithoutDispatch = defineKind({
+  kind: KIND,
+  title: 'Order without a dispatch',
+  severity: 'critical',
+  reads: 'order-dispatch',
+  detect,
+  explain: (e: OrderWithoutDispatchEvidence) =>
+    `Order ${e.orderId} was placed at ${e.orderCreatedAt} and has no live dispatch: no courier is assigned.` +
+    (e.cancelledDispatches > 0 ? ` It had ${e.cancelledDispatches} dispatch(es), all cancelled.` : ''),
+  example: {
+    key: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
+    evidence: {
+      orderId: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
+      orderStatus: 'created',
+      orderCreatedAt: '2026-11-23T12:00:00.000Z',
+      cancelledDispatches: 0,
+    },
+  },
+  subjects: (e) => ({ orderId: e.orderId, messageId: null }),
+  repairs: { redeliver },
+});

@@ -1,0 +1,102 @@
+// What a repair may touch, through ports (DESIGN: Actions). The adapters in server/ implement them.
+
+export interface OutgoingMessage {
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  messageId: string;
+  contentType: string | null;
+  headers: Record<string, unknown>;
+  /** AMQP properties to keep from the original message (type, correlation id, …); never delivery mode. */
+  properties?: Record<string, unknown>;
+}
+
+/** A publish on a confirm channel with `mandatory`, persistent. */
+export type PublishResult =
+  | { status: 'confirmed' }
+  | { status: 'returned'; detail: string }
+  | { status: 'nacked'; detail: string }
+  | { status: 'in-doubt'; detail: string };
+
+export interface PublisherPort {
+  publish(message: OutgoingMessage): Promise<PublishResult>;
+}
+
+/** An order as the order database holds it, enough to publish its `order.created` again. */
+export interface OrderRecord {
+  id: string;
+  customerId: string;
+  items: unknown;
+  totalCents: number;
+  status: string;
+  createdAt: Date;
+}
+
+export interface OutboxRecord {
+  messageId: string;
+  aggregateId: string;
+  eventType: string;
+  payload: unknown;
+  confirmedAt: Date | null;
+}
+
+export interface LiveDispatch {
+  id: string;
+  orderId: string;
+  createdAt: Date;
+  /** The order as the dispatch service received it (the message body): what make-up-order restores. */
+  orderSnapshot: unknown;
+}
+
+export interface OrdersRepairPort {
+  getOrder(orderId: string): Promise<OrderRecord | null>;
+  getOutbox(messageId: string): Promise<OutboxRecord | null>;
+  /** The latest outbox message id for an order, to name it in a redelivered message's header. */
+  latestMessageIdFor(orderId: string): Promise<string | null>;
+  /** INSERT … ON CONFLICT DO NOTHING: true when this call created the order. */
+  insertOrder(order: OrderRecord): Promise<boolean>;
+  /** Marks the row confirmed unless it already is: true when this call did. */
+  markOutboxConfirmed(messageId: string): Promise<boolean>;
+}
+
+export interface DispatchRepairPort {
+  liveDispatches(orderId: string): Promise<LiveDispatch[]>;
+  /** Conditional: only rows still live are cancelled. Returns how many this call cancelled. */
+  cancelDispatches(orderId: string, dispatchIds: readonly string[]): Promise<number>;
+  /** Whether the consumer's inbox holds this message id (its effect committed), or null without an inbox. */
+  isProcessed(messageId: string): Promise<boolean | null>;
+}
+
+/** A dead letter in Recon's custody, whole, as a redrive needs it. */
+export interface StoredLetter {
+  id: string;
+  state: 'stored' | 'redriven' | 'discarded' | 'consistent';
+  messageId: string | null;
+  body: Buffer;
+  bodyTruncated: boolean;
+  contentType: string | null;
+  properties: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  originExchange: string | null;
+  originRoutingKeys: readonly string[];
+  orderId: string | null;
+}
+
+export interface DeadLettersRepairPort {
+  get(id: string): Promise<StoredLetter | null>;
+  /** Conditional on the letter still being `stored`: true when this call settled it. */
+  settle(id: string, state: 'redriven' | 'discarded' | 'consistent', reason: string): Promise<boolean>;
+}
+
+export interface RepairPorts {
+  orders: OrdersRepairPort;
+  dispatch: DispatchRepairPort;
+  deadLetters: DeadLettersRepairPort;
+  publisher: PublisherPort;
+  /** Where `order.created` goes (the configured exchange and routing key). */
+  orderCreated: { exchange: string; routingKey: string };
+  /** Status a made-up order gets, so a retry can tell its own insert from someone else's. */
+  madeUpStatus: string;
+  /** A dead letter redriven this many times is refused. */
+  maxReplays: number;
+}
