@@ -3,7 +3,7 @@ import type { BrokerSnapshot } from './snapshots/broker-polls.ts';
 import type { DeadLetterSnapshot } from './snapshots/dead-letters.ts';
 import type { OrderDispatchSnapshot } from './snapshots/order-dispatch.ts';
 import type { OutboxSnapshot } from './snapshots/outbox.ts';
-import type { Judgement, Severity } from './vocabulary.ts';
+import type { FindingSubjects, Judgement, Severity } from './vocabulary.ts';
 
 // The one contract every finding kind fulfils: what it is called, what it reads, its pure rule, its typed evidence
 // and its repairs, in one value. The engines take these values as arguments; the registry lists them all.
@@ -40,12 +40,6 @@ export interface Settings {
   broker: BrokerSettings;
   /** A dead letter is judged without a clock or a grace period: it is never "in flight". */
   'dead-letters': Record<string, never>;
-}
-
-/** Which order and which message a finding is about, whatever its kind: how search and an order's timeline find it. */
-export interface FindingSubjects {
-  orderId: string | null;
-  messageId: string | null;
 }
 
 export interface Reconciler<

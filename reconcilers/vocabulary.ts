@@ -10,6 +10,12 @@ export type Judgement<K extends string = string, E = unknown> =
   | { kind: K; key: string; verdict: 'mismatch'; severity: Severity; evidence: E }
   | { kind: K; key: string; verdict: 'ok' | 'unknown'; severity: Severity };
 
+/** Which order and which message a finding is about, whatever its kind: how search and an order's timeline find it. */
+export interface FindingSubjects {
+  orderId: string | null;
+  messageId: string | null;
+}
+
 /** Stable across cycles, so a finding is opened once and resolved once. */
 export const findingId = (kind: string, key: string) => `${kind}:${key}`;
 

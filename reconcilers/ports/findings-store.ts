@@ -1,5 +1,4 @@
-import type { FindingSubjects } from '../define-kind.ts';
-import type { Severity } from '../vocabulary.ts';
+import type { FindingSubjects, Severity } from '../vocabulary.ts';
 
 // Recon's own store as the engines write findings to it (server/store implements it). Only the leader writes.
 
