@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
+import { ApiError } from './api-error.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, optionalText, parseOrThrow } from './validate.ts';
 
@@ -41,12 +41,7 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
     const body = parseOrThrow(bulkBody, await c.req.json().catch(() => undefined), 'body');
     const findingIds = body.findingIds ? [...new Set(body.findingIds)] : await select(findings, body.filter ?? {});
     if (findingIds.length > operatorMaxItems && user.role !== 'admin')
-      throw new HTTPException(403, {
-        res: Response.json(
-          { error: `more than ${operatorMaxItems} findings at once needs the admin role` },
-          { status: 403 },
-        ),
-      });
+      throw new ApiError(403, `more than ${operatorMaxItems} findings at once needs the admin role`);
     if (body.dryRun) {
       const items = await bulk.plan(body.action, findingIds);
       return c.json({
@@ -74,7 +69,7 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
 
   app.get('/api/bulk-actions/:id', async (c) => {
     const record = await bulks.get(c.req.param('id'));
-    if (!record) return c.json({ error: 'no such bulk action' }, 404);
+    if (!record) throw new ApiError(404, 'no such bulk action');
     const query = parseOrThrow(
       z.object({
         after: z.coerce.number().int().min(-1).default(-1),
@@ -98,12 +93,12 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
 
   app.post('/api/bulk-actions/:id/cancel', async (c) => {
     const record = await bulks.get(c.req.param('id'));
-    if (!record) return c.json({ error: 'no such bulk action' }, 404);
-    const isCancelling = await bulk.cancel(record.id);
-    return c.json(
-      { id: record.id, cancelling: isCancelling, status: isCancelling ? 'cancelling' : record.status },
-      isCancelling ? 202 : 409,
-    );
+    if (!record) throw new ApiError(404, 'no such bulk action');
+    if (!(await bulk.cancel(record.id)))
+      throw new ApiError(409, 'only a running bulk action can be cancelled', {
+        details: { id: record.id, status: record.status },
+      });
+    return c.json({ id: record.id, cancelling: true, status: 'cancelling' }, 202);
   });
 
   return app;

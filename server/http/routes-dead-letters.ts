@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { decodeUtf8 } from '../adapters/json-body.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
+import { ApiError } from './api-error.ts';
 import { optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
 
 const MAX_PAGE_SIZE = 500;
@@ -29,7 +29,7 @@ export function deadLettersRoutes(store: DeadLetterStore): Hono {
   app.get('/api/dead-letters/:id', async (c) => {
     const { id } = parseOrThrow(z.object({ id: rowId }), c.req.param(), 'path parameter');
     const letter = await store.getDeadLetter(id);
-    if (!letter) throw new HTTPException(404, { message: `no dead letter ${id}` });
+    if (!letter) throw new ApiError(404, `no dead letter ${id}`);
     return c.json(toDeadLetterView(letter));
   });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { errorJson } from './api-error.ts';
 import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
 
 export interface EventsDeps extends OverviewDeps {
@@ -30,7 +31,10 @@ export function eventsRoutes(deps: EventsDeps): Hono {
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
         const event = await overview(60).then(
           (json) => ({ event: 'overview', data: JSON.stringify(json) }),
-          () => ({ event: 'overview-unavailable', data: JSON.stringify({ error: "Recon's database cannot be read" }) }),
+          () => ({
+            event: 'overview-unavailable',
+            data: JSON.stringify(errorJson('unavailable', "Recon's database cannot be read")),
+          }),
         );
         await stream.writeSSE({ ...event, id: String(id) });
         await sleep(deps.intervalMs, undefined, { signal: stopped }).catch(() => {});

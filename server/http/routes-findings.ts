@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { describeRepair } from '../../reconcilers/repairs.ts';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
+import { ApiError } from './api-error.ts';
 import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
 
 export const MAX_PAGE_SIZE = 500;
@@ -42,7 +42,7 @@ export function findingsRoutes(store: ReconStore): Hono {
   app.get('/api/findings/:id{.+}', async (c) => {
     const id = parseOrThrow(z.object({ id: findingId }), c.req.param(), 'path parameter').id;
     const finding = await store.getFinding(id);
-    if (!finding) throw new HTTPException(404, { message: `no finding ${id}` });
+    if (!finding) throw new ApiError(404, `no finding ${id}`);
     // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
     const actionDetails = finding.actions.map((action) => ({
       action,

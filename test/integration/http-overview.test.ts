@@ -73,7 +73,7 @@ describe('GET /api/overview', () => {
     expect(day.bucketSeconds).toBe(720);
     const res = await read('/api/overview?minutes=4');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ details: [{ parameter: 'minutes' }] });
+    expect(await res.json()).toMatchObject({ error: { details: [{ parameter: 'minutes' }] } });
   });
 
   it('lists source health on /api/sources', async () => {
@@ -116,7 +116,7 @@ describe('the error edge', () => {
     const res = await read('/api/sources', { store: failing, logger });
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: 'internal error' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error' } });
     expect(text).not.toContain('s3cret');
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ path: '/api/sources' }), 'request failed');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -130,6 +130,6 @@ describe('the error edge', () => {
     }
     const missing = await makeApp().request('/nowhere');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not found' });
+    expect(await missing.json()).toEqual({ error: { code: 'not-found', message: 'not found' } });
   });
 });

@@ -1,3 +1,5 @@
+import type { ErrorJson, InvalidParameter } from './types.ts';
+
 // The one way the UI talks to Recon: JSON over same-origin fetch with the session cookie. State-changing requests
 // carry the CSRF token and a JSON body (the server refuses anything else). A 401 anywhere means the session is gone.
 
@@ -84,16 +86,21 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** The server's `error` (and a 400's per-parameter details); otherwise the HTTP status. */
+/** The server's message (and a 400's refused parameters); otherwise, e.g. a proxy's error page, the HTTP status. */
 function errorText(response: Response, body: unknown): string {
-  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') {
-    const details = 'details' in body && Array.isArray(body.details) ? body.details : [];
-    const parts = details
-      .filter((d): d is { parameter: string; message: string } => typeof d === 'object' && d !== null)
-      .map((d) => `${String(d.parameter)}: ${String(d.message)}`);
-    return parts.length > 0 ? `${body.error} (${parts.join('; ')})` : body.error;
-  }
-  return `${response.status} ${response.statusText || 'error'}`.trim();
+  if (!isErrorJson(body)) return `${response.status} ${response.statusText || 'error'}`.trim();
+  const { message, details } = body.error;
+  const parts = (Array.isArray(details) ? details : [])
+    .filter((d): d is InvalidParameter => typeof d === 'object' && d !== null && 'parameter' in d)
+    .map((d) => `${String(d.parameter)}: ${String(d.message)}`);
+  return parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
+}
+
+/** Whether a parsed body is the server's one error shape, `{ error: { code, message, details? } }`. */
+export function isErrorJson(body: unknown): body is ErrorJson {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const { error } = body;
+  return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
 }
 
 export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

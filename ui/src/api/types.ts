@@ -32,6 +32,8 @@ type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
+export type { ErrorJson, InvalidParameter } from '../../../server/http/wire.ts';
+
 export type Role = 'viewer' | 'operator' | 'admin';
 
 export interface Session {

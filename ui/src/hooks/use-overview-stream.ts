@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, getJson } from '../api/client.ts';
+import { errorMessage, getJson, isErrorJson } from '../api/client.ts';
 import { sessionStore } from '../api/session-store.ts';
 import type { Overview } from '../api/types.ts';
 
@@ -80,8 +80,7 @@ export function useOverviewStream(): OverviewStream {
 function unavailableText(data: string): string {
   try {
     const parsed: unknown = JSON.parse(data);
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'string')
-      return `The overview could not be refreshed: ${parsed.error}`;
+    if (isErrorJson(parsed)) return `The overview could not be refreshed: ${parsed.error.message}`;
   } catch {
     // Not JSON: the generic text below.
   }
