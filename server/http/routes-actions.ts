@@ -7,7 +7,14 @@ import { toActionJson, toAuditJson } from './action-json.ts';
 import { ApiError, errorJson } from './api-error.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
-import type { ErrorCode } from './wire.ts';
+import type {
+  ActionJson,
+  ActionPageJson,
+  ActionRefusalJson,
+  ActionWithAuditJson,
+  AuditPageJson,
+  ErrorCode,
+} from './wire.ts';
 
 const MAX_REASON = 1_000;
 const MAX_KEY = 200;
@@ -58,7 +65,7 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
   app.get('/api/actions', async (c) => {
     const query = parseOrThrow(actionsQuery, withoutEmpty(c.req.query()), 'query');
     const items = await actions.list(query);
-    return c.json({
+    return c.json<ActionPageJson>({
       items: items.map(toActionJson),
       nextBefore: items.length === query.limit ? items.at(-1)!.seq : null,
     });
@@ -68,13 +75,13 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
     const action = await actions.get(c.req.param('id'));
     if (!action) throw new ApiError(404, 'no such action');
     const audit = await actions.audit({ actionId: action.id, limit: 500 });
-    return c.json({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
+    return c.json<ActionWithAuditJson>({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
   });
 
   app.get('/api/audit', async (c) => {
     const query = parseOrThrow(auditQuery, withoutEmpty(c.req.query()), 'query');
     const items = await actions.audit(query);
-    return c.json({
+    return c.json<AuditPageJson>({
       items: items.map(toAuditJson),
       nextBefore: items.length === query.limit ? items.at(-1)!.id : null,
     });
@@ -83,16 +90,16 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
   return app;
 }
 
-type Status = 201 | 403 | 404 | 409 | 422;
+/** Kept with the action, and sent again as it was to a replay of the same Idempotency-Key. */
+type ActionResponse = { status: 201; json: ActionJson } | { status: 403 | 404 | 409 | 422; json: ActionRefusalJson };
 
-function toResponse(answer: ActionAnswer): { status: Status; json: unknown } {
+function toResponse(answer: ActionAnswer): ActionResponse {
   switch (answer.kind) {
     case 'settled':
       return { status: 201, json: toActionJson(answer.action) };
-    case 'replayed': {
-      const first = answer.response as { status: Status; json: unknown };
-      return { status: first.status, json: first.json };
-    }
+    case 'replayed':
+      // Saved by the handler above, from this very function.
+      return answer.response as ActionResponse;
     case 'key-reused':
       return refused(422, 'unprocessable', 'this Idempotency-Key was used for a different request', answer.action);
     case 'in-progress':
@@ -113,7 +120,12 @@ function toResponse(answer: ActionAnswer): { status: Status; json: unknown } {
 }
 
 /** The one error shape, plus the action that stands in the way, when there is one, for the UI to link to. */
-function refused(status: Exclude<Status, 201>, code: ErrorCode, message: string, action?: ActionRecord) {
+function refused(
+  status: 403 | 404 | 409 | 422,
+  code: ErrorCode,
+  message: string,
+  action?: ActionRecord,
+): ActionResponse {
   const json = errorJson(code, message);
   return { status, json: action ? { ...json, action: toActionJson(action) } : json };
 }

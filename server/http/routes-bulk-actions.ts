@@ -6,8 +6,10 @@ import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
+import { asJson } from './as-json.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, optionalText, parseOrThrow } from './validate.ts';
+import type { BulkCancelJson, BulkPlanJson, BulkProgressJson, BulkStartedJson, BulkStatusJson } from './wire.ts';
 
 /** The most findings one bulk may take; a filter that matches more is refused, not silently cut. */
 export const MAX_BULK_ITEMS = 10_000;
@@ -44,7 +46,7 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       throw new ApiError(403, `more than ${operatorMaxItems} findings at once needs the admin role`);
     if (body.dryRun) {
       const items = await bulk.plan(body.action, findingIds);
-      return c.json({
+      return c.json<BulkPlanJson>({
         action: body.action,
         total: items.length,
         willAct: items.filter((i) => i.plan === 'act').length,
@@ -64,7 +66,10 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       role: user.role,
       idempotencyKey,
     });
-    return c.json({ id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew }, 202);
+    return c.json<BulkStartedJson>(
+      { id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew },
+      202,
+    );
   });
 
   app.get('/api/bulk-actions/:id', async (c) => {
@@ -82,13 +87,15 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       bulks.counts(record.id),
       bulks.items(record.id, query.after, query.limit),
     ]);
-    return c.json({
-      ...record,
-      status: statusOf(record, counts),
-      counts,
-      items,
-      nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
-    });
+    return c.json<BulkProgressJson>(
+      asJson({
+        ...record,
+        status: statusOf(record, counts),
+        counts,
+        items,
+        nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
+      }),
+    );
   });
 
   app.post('/api/bulk-actions/:id/cancel', async (c) => {
@@ -98,7 +105,7 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       throw new ApiError(409, 'only a running bulk action can be cancelled', {
         details: { id: record.id, status: record.status },
       });
-    return c.json({ id: record.id, cancelling: true, status: 'cancelling' }, 202);
+    return c.json<BulkCancelJson>({ id: record.id, cancelling: true, status: 'cancelling' }, 202);
   });
 
   return app;
@@ -119,7 +126,7 @@ async function select(findings: ReconStore, filter: { kind?: (typeof FINDING_KIN
 }
 
 /** Computed when read: an in-doubt item the sweeper settled later changes what the bulk amounts to. */
-function statusOf(record: BulkRecord, counts: Record<string, number>): string {
+function statusOf(record: BulkRecord, counts: Record<string, number>): BulkStatusJson {
   if (record.status === 'running' && Date.now() - record.heartbeatAt.getTime() > INTERRUPTED_AFTER_MS)
     return 'interrupted';
   if (record.status === 'running' || record.status === 'cancelling' || record.status === 'cancelled')

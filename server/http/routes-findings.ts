@@ -5,7 +5,9 @@ import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
+import { asJson } from './as-json.ts';
 import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
+import type { FindingDetailJson, FindingPageJson } from './wire.ts';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -30,7 +32,7 @@ export function findingsRoutes(store: ReconStore): Hono {
   app.get('/api/findings', async (c) => {
     const query = parseOrThrow(findingsQuery, withoutEmpty(c.req.query()), 'query parameter');
     try {
-      return c.json(await store.listFindings(query));
+      return c.json<FindingPageJson>(asJson(await store.listFindings(query)));
     } catch (err) {
       // A cursor the client mangled or forged is bad input, not a server fault.
       if (err instanceof InvalidCursorError)
@@ -48,7 +50,7 @@ export function findingsRoutes(store: ReconStore): Hono {
       action,
       description: describeRepair(finding.kind, action, finding.key, finding.evidence),
     }));
-    return c.json({ ...finding, actionDetails });
+    return c.json<FindingDetailJson>(asJson({ ...finding, actionDetails }));
   });
 
   return app;

@@ -7,6 +7,7 @@ import { ApiError } from './api-error.ts';
 import { type AuthEnv, passwordChecker, SESSION_COOKIE } from './auth.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { parseOrThrow } from './validate.ts';
+import type { SessionJson } from './wire.ts';
 
 export interface SessionDeps {
   users: UserStore;
@@ -30,7 +31,7 @@ export function sessionRoutes(deps: SessionDeps) {
   app.get('/api/session', (c) => {
     const user = c.get('user');
     if (!user) throw new ApiError(401, 'not signed in');
-    return c.json({ user, csrfToken: c.get('csrfToken'), readOnly: deps.isReadOnly });
+    return c.json<SessionJson>({ user, csrfToken: c.get('csrfToken'), readOnly: deps.isReadOnly });
   });
 
   app.post('/api/session', async (c) => {
@@ -55,7 +56,7 @@ export function sessionRoutes(deps: SessionDeps) {
       secure:
         deps.secureCookies === 'auto' ? isHttps(c.req.url, c.req.header('x-forwarded-proto')) : deps.secureCookies,
     });
-    return c.json({ user: session.user, csrfToken: session.csrfToken, readOnly: deps.isReadOnly });
+    return c.json<SessionJson>({ user: session.user, csrfToken: session.csrfToken, readOnly: deps.isReadOnly });
   });
 
   app.delete('/api/session', async (c) => {
