@@ -61,6 +61,8 @@ export interface AppDeps {
   uiDir?: string;
   /** Order → dispatch latency per minute for the overview. */
   latency?: LatencyHistory;
+  /** How often the slowest source is read (the cycle or the broker poll), for the overview's staleness. */
+  pollIntervalMs?: number;
   /** Live events: how often, and the signal that ends open streams at shutdown. */
   events?: { intervalMs: number; shutdown: AbortSignal };
   /** Repair actions; without them the action routes answer 404. */
@@ -131,6 +133,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     now: deps.now ?? (() => new Date()),
     broker: deps.broker,
     latency: deps.latency,
+    pollIntervalMs: deps.pollIntervalMs,
   };
   app.route('/', overviewRoutes(overviewDeps));
   if (deps.events) app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events }));

@@ -22,10 +22,12 @@ export interface OverviewDeps {
   now: () => Date;
   broker?: BrokerView;
   latency?: LatencyHistory;
+  /** How often the slowest source is read: the UI calls a source stale after three of these. */
+  pollIntervalMs?: number;
 }
 
 /** The overview as JSON: for GET /api/overview and for every live event (server/http/routes-events.ts). */
-export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
+export function overviewBuilder({ store, now, broker, latency, pollIntervalMs }: OverviewDeps) {
   return async (minutes: number): Promise<OverviewJson> => {
     const at = now();
     const from = new Date(at.getTime() - minutes * 60_000);
@@ -45,6 +47,7 @@ export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
     const queueHistory = broker ? toQueueHistory(broker) : [];
     // Latency is observed by the replica that runs the cycles (the leader); another replica shows none.
     const latencyPoints = latency ? latency.since(from) : [];
+    const pollInterval = pollIntervalMs === undefined ? {} : { pollIntervalSeconds: pollIntervalMs / 1000 };
     return asJson({
       at,
       minutes,
@@ -55,6 +58,7 @@ export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
       queues,
       queueHistory,
       latency: latencyPoints,
+      ...pollInterval,
     });
   };
 }

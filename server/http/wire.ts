@@ -104,6 +104,8 @@ export interface OverviewJson {
   queues: QueueNowJson[];
   queueHistory: QueueHistoryPointJson[];
   latency: LatencyPointJson[];
+  /** How often the slowest source is read (the cycle or the broker poll); absent when the server was not told. */
+  pollIntervalSeconds?: number;
 }
 
 /** GET /api/events: server-sent events by name, each one's data as JSON. */

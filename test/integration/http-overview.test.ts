@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { type AppDeps, createApp } from '../../server/http/app.ts';
+import type { OverviewJson } from '../../server/http/wire.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
@@ -74,6 +75,13 @@ describe('GET /api/overview', () => {
     const res = await read('/api/overview?minutes=4');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { details: [{ parameter: 'minutes' }] } });
+  });
+
+  it('says how often the slowest source is read, when the app was told', async () => {
+    const told = (await (await read('/api/overview', { pollIntervalMs: 5_000 })).json()) as OverviewJson;
+    expect(told.pollIntervalSeconds).toBe(5);
+    const untold = (await (await read('/api/overview')).json()) as OverviewJson;
+    expect(untold).not.toHaveProperty('pollIntervalSeconds');
   });
 
   it('lists source health on /api/sources', async () => {

@@ -91,7 +91,7 @@ export interface Overview {
   queues: QueueNow[];
   queueHistory: QueueHistoryPoint[];
   latency?: LatencyPoint[];
-  /** Not sent yet; when the server sends it, staleness follows the configured interval instead of the default. */
+  /** How often the slowest source is read (the cycle or the broker poll); staleness counts three of these. */
   pollIntervalSeconds?: number;
 }
 
