@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { ACTION_NAMES } from '../../reconcilers/repair-types.ts';
 import { describeRepair } from '../../reconcilers/repairs.ts';
 import { FINDING_KINDS } from '../../reconcilers/types.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
@@ -45,11 +46,13 @@ export function findingsRoutes(store: ReconStore): Hono {
     const id = parseOrThrow(z.object({ id: findingId }), c.req.param(), 'path parameter').id;
     const finding = await store.getFinding(id);
     if (!finding) throw new ApiError(404, `no finding ${id}`);
-    // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
-    const actionDetails = finding.actions.map((action) => ({
-      action,
-      description: describeRepair(finding.kind, action, finding.key, finding.evidence),
-    }));
+    // Each allowed action with its effect in the operator's words, for the confirmation the UI shows. A finding's
+    // actions are the names of its kind's repairs; the lookup tells the compiler so, and the UI sends them back.
+    const actionDetails = finding.actions.flatMap((name) => {
+      const action = ACTION_NAMES.find((known) => known === name);
+      const description = describeRepair(finding.kind, name, finding.key, finding.evidence);
+      return action ? [{ action, description }] : [];
+    });
     return c.json<FindingDetailJson>(asJson({ ...finding, actionDetails }));
   });
 

@@ -8,6 +8,9 @@ import type { Finding, FindingKind, FindingState } from '../../reconcilers/types
 // Handlers send through c.json<…Json>(…), so the compiler checks that they send what the UI reads. Every string
 // here may be attacker-controlled: render it as text.
 
+/** The domain's name of an action, which a client sends back to run one. */
+export type { ActionName };
+
 /** A domain type as JSON.stringify writes it: every Date becomes ISO text. Distributes over unions. */
 export type Wire<T> = T extends Date
   ? string
@@ -70,9 +73,15 @@ export interface UserListJson {
 
 // Query parameters travel as text; the server checks each one and answers 400 naming those it refuses.
 
+/**
+ * A filter: one of `T`, or any text (a filter the UI copies from its address bar), which the server checks: '' is no
+ * filter, anything else it does not know is a 400 naming the parameter. Never silently no filter.
+ */
+export type Filter<T extends string> = T | (string & {});
+
 export type FindingQuery = {
-  kind?: FindingKind;
-  state?: FindingState | 'all';
+  kind?: Filter<FindingKind>;
+  state?: Filter<FindingState | 'all'>;
   /** A key, an order id or a message id, matched exactly. */
   q?: string;
   limit?: number;
@@ -88,7 +97,7 @@ export interface FindingPageJson {
 }
 
 /** GET /api/findings/:id: the finding, and what each of its actions would do, in the operator's words. */
-export type FindingDetailJson = FindingJson & { actionDetails: Array<{ action: string; description: string }> };
+export type FindingDetailJson = FindingJson & { actionDetails: Array<{ action: ActionName; description: string }> };
 
 export type OverviewQuery = { minutes?: number };
 
@@ -295,7 +304,7 @@ export interface ActionJson {
 export type ActionRefusalJson = ErrorJson & { action?: ActionJson };
 
 export type ActionQuery = {
-  status?: ActionStatusJson;
+  status?: Filter<ActionStatusJson>;
   findingId?: string;
   bulkId?: string;
   limit?: number;
@@ -337,7 +346,7 @@ export interface BulkBody {
   action: ActionName;
   reason: string;
   findingIds?: string[];
-  filter?: { kind?: FindingKind; q?: string };
+  filter?: { kind?: Filter<FindingKind>; q?: string };
   dryRun?: boolean;
   ratePerSecond?: number;
 }
