@@ -1,14 +1,15 @@
 import type { ErrorJson, InvalidParameter } from './types.ts';
 
-// The one way the UI talks to Recon: JSON over same-origin fetch with the session cookie. State-changing requests
-// carry the CSRF token and a JSON body (the server refuses anything else). A 401 anywhere means the session is gone.
+// How the UI talks to Recon: JSON over same-origin fetch with the session cookie. State-changing requests carry the
+// CSRF token and a JSON body (the server refuses anything else). A 401 anywhere means the session is gone. Which
+// routes there are, and what each answers, is ./endpoints.ts.
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** The parsed body, e.g. a 409's `action` (the live action that blocks this one). */
-    readonly body: unknown,
+    /** The server's error answer; null when there was none (unreachable, or a proxy's page instead of Recon's). */
+    readonly body: ErrorJson | null,
   ) {
     super(message);
   }
@@ -28,7 +29,7 @@ export function bindSession(sessionHooks: SessionHooks): void {
 
 export type Query = Record<string, string | number | undefined | null>;
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
@@ -53,12 +54,12 @@ export async function sendJson<T>(
   path: string,
   body: unknown,
   options: SendOptions = {},
-): Promise<{ status: number; body: T; headers: Headers }> {
+): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   const token = hooks.csrfToken();
   if (token) headers['x-csrf-token'] = token;
   const response = await request(path, { method, headers, body: JSON.stringify(body) }, options.isSignIn);
-  return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+  return { body: (await readBody(response)) as T, headers: response.headers };
 }
 
 async function request(path: string, init: RequestInit, isSignIn = false): Promise<Response> {
@@ -72,7 +73,7 @@ async function request(path: string, init: RequestInit, isSignIn = false): Promi
   if (response.ok) return response;
   const body = await readBody(response).catch(() => null);
   if (response.status === 401 && !isSignIn) hooks.onUnauthorized();
-  throw new ApiError(response.status, errorText(response, body), body);
+  throw new ApiError(response.status, errorText(response, body), isErrorJson(body) ? body : null);
 }
 
 async function readBody(response: Response): Promise<unknown> {
