@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { ApiError } from './api-error.ts';
 import { type AuthEnv, currentUser, requireRole } from './auth.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import { type RateLimiter, tooMany } from './rate-limit.ts';
 import { ROUTE_TABLE, type RouteRule } from './route-table.ts';
 import { guardWrites } from './write-guards.ts';
 
@@ -44,10 +44,7 @@ function guardsFor(rule: RouteRule, deps: AccessDeps): MiddlewareHandler<AuthEnv
 function limitRate(limiter: RateLimiter): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const verdict = limiter.take(currentUser(c).name);
-    if (!verdict.ok)
-      throw new ApiError(429, `too many actions: try again in ${verdict.retryAfterSeconds} s`, {
-        headers: { 'retry-after': String(verdict.retryAfterSeconds) },
-      });
+    if (!verdict.ok) throw tooMany('actions', verdict.retryAfterSeconds);
     return next();
   };
 }

@@ -5,7 +5,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { ApiError } from './api-error.ts';
 import { type AuthEnv, passwordChecker, SESSION_COOKIE } from './auth.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { createRateLimiter, tooMany } from './rate-limit.ts';
 import { parseOrThrow } from './validate.ts';
 import type { SessionJson } from './wire.ts';
 
@@ -37,14 +37,7 @@ export function sessionRoutes(deps: SessionDeps) {
   app.post('/api/session', async (c) => {
     const body = parseOrThrow(signInBody, await c.req.json().catch(() => undefined), 'body');
     const verdict = signIns.take(body.name.toLowerCase());
-    if (!verdict.ok)
-      throw new ApiError(
-        429,
-        `too many sign-in attempts for ${body.name}: try again in ${verdict.retryAfterSeconds} s`,
-        {
-          headers: { 'retry-after': String(verdict.retryAfterSeconds) },
-        },
-      );
+    if (!verdict.ok) throw tooMany(`sign-in attempts for ${body.name}`, verdict.retryAfterSeconds);
     const user = await checkPassword(body);
     if (!user) throw new ApiError(401, 'wrong user name or password');
     const { token, session } = await deps.sessions.create(user.name, deps.ttlMs);
