@@ -219,6 +219,8 @@ export async function startRecon(
     isReadOnly: config.isReadOnly,
     uiDir: config.web.uiDir ?? defaultUiDir(),
     latency,
+    // Sources are read each cycle and each broker poll (never faster than the broker's statistics interval).
+    pollIntervalMs: Math.max(config.pollIntervalMs, config.brokerPollIntervalMs, config.brokerStatisticsIntervalMs),
     events: { intervalMs: Math.min(5_000, Math.max(1_000, config.pollIntervalMs)), shutdown: shutdown.signal },
     actions: {
       service: actionService,

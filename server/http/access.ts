@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { type AuthEnv, currentUser, jsonError, requireRole } from './auth.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import { ApiError } from './api-error.ts';
+import { type AuthEnv, currentUser, requireRole } from './auth.ts';
+import { type RateLimiter, tooMany } from './rate-limit.ts';
 import { ROUTE_TABLE, type RouteRule } from './route-table.ts';
 import { guardWrites } from './write-guards.ts';
 
@@ -44,12 +44,7 @@ function guardsFor(rule: RouteRule, deps: AccessDeps): MiddlewareHandler<AuthEnv
 function limitRate(limiter: RateLimiter): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const verdict = limiter.take(currentUser(c).name);
-    if (!verdict.ok)
-      throw new HTTPException(429, {
-        res: jsonError(429, `too many actions: try again in ${verdict.retryAfterSeconds} s`, {
-          'retry-after': String(verdict.retryAfterSeconds),
-        }),
-      });
+    if (!verdict.ok) throw tooMany('actions', verdict.retryAfterSeconds);
     return next();
   };
 }
@@ -59,10 +54,8 @@ function requireBearer(token: string): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const given = Buffer.from(c.req.header('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new HTTPException(401, {
-        res: jsonError(401, 'metrics need Authorization: Bearer <RECON_METRICS_TOKEN>', {
-          'www-authenticate': 'Bearer realm="Recon metrics"',
-        }),
+      throw new ApiError(401, 'metrics need Authorization: Bearer <RECON_METRICS_TOKEN>', {
+        headers: { 'www-authenticate': 'Bearer realm="Recon metrics"' },
       });
     return next();
   };

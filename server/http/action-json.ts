@@ -1,7 +1,8 @@
 import type { ActionRecord, AuditEntry } from '../store/action-types.ts';
+import type { ActionJson, AuditEntryJson } from './wire.ts';
 
 /** An action as the API shows it: dates as ISO text, plus where to look it up again. */
-export const toActionJson = (a: ActionRecord) => ({
+export const toActionJson = (a: ActionRecord): ActionJson => ({
   id: a.id,
   href: `/api/actions/${a.id}`,
   action: a.action,
@@ -21,4 +22,4 @@ export const toActionJson = (a: ActionRecord) => ({
   settledAt: a.settledAt?.toISOString() ?? null,
 });
 
-export const toAuditJson = (e: AuditEntry) => ({ ...e, at: e.at.toISOString() });
+export const toAuditJson = (e: AuditEntry): AuditEntryJson => ({ ...e, at: e.at.toISOString() });

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Registry } from 'prom-client';
 import type { ActionService } from '../actions/action-service.ts';
@@ -13,6 +12,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { assertEveryRouteListed, installAccessGuards } from './access.ts';
+import { ApiError, sendError, toApiError } from './api-error.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { actionsRoutes } from './routes-actions.ts';
@@ -61,6 +61,8 @@ export interface AppDeps {
   uiDir?: string;
   /** Order → dispatch latency per minute for the overview. */
   latency?: LatencyHistory;
+  /** How often the slowest source is read (the cycle or the broker poll), for the overview's staleness. */
+  pollIntervalMs?: number;
   /** Live events: how often, and the signal that ends open streams at shutdown. */
   events?: { intervalMs: number; shutdown: AbortSignal };
   /** Repair actions; without them the action routes answer 404. */
@@ -131,17 +133,19 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     now: deps.now ?? (() => new Date()),
     broker: deps.broker,
     latency: deps.latency,
+    pollIntervalMs: deps.pollIntervalMs,
   };
   app.route('/', overviewRoutes(overviewDeps));
   if (deps.events) app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events }));
   assertEveryRouteListed(app);
 
-  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  // Every error leaves here, in the one shape (ErrorJson).
+  app.notFound((c) => sendError(c, new ApiError(404, 'not found')));
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.res ? err.getResponse() : c.json({ error: err.message }, err.status);
-    // The message may hold a connection string or SQL: it goes to the log, never to the client.
-    logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
-    return c.json({ error: 'internal error' }, 500);
+    const answer = toApiError(err);
+    // The client gets "internal error" only; the log gets the real message.
+    if (answer.status >= 500) logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    return sendError(c, answer);
   });
   return app;
 }

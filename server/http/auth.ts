@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HTTPException } from 'hono/http-exception';
 import { verifyPassword } from '../auth/passwords.ts';
 import { ROLES, type Role } from '../auth/user-rules.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { UserStore } from '../store/user-store.ts';
+import { ApiError } from './api-error.ts';
 
 export interface SignedInUser {
   name: string;
@@ -80,9 +80,7 @@ export function requireRole(minimum: Role): MiddlewareHandler<AuthEnv> {
     const user = c.get('user');
     if (!user) throw unauthorized(c, 'sign in required');
     if (ROLES.indexOf(user.role) < ROLES.indexOf(minimum))
-      throw new HTTPException(403, {
-        res: jsonError(403, `the ${minimum} role is required; ${user.name} is ${user.role}`),
-      });
+      throw new ApiError(403, `the ${minimum} role is required; ${user.name} is ${user.role}`);
     return next();
   };
 }
@@ -113,16 +111,10 @@ function parseBasic(header: string): { name: string; password: string } | null {
  * send those cached credentials on its own with every request, the very thing the CSRF token guards cookies against.
  */
 export const unauthorized = (c: Context, message: string) =>
-  new HTTPException(401, {
-    res: jsonError(401, message, {
+  new ApiError(401, message, {
+    headers: {
       'www-authenticate': c.req.header('sec-fetch-mode')
         ? 'Session realm="Recon"'
         : 'Basic realm="Recon", charset="UTF-8"',
-    }),
-  });
-
-export const jsonError = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify({ error: message }), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
+    },
   });

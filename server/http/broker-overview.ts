@@ -1,30 +1,14 @@
-import type { QueueStats } from '../../reconcilers/ports/broker.ts';
 import type { BrokerPoll, SuccessfulPoll } from '../../reconcilers/snapshots/broker-polls.ts';
 import type { BrokerView } from '../broker-poller.ts';
+import type { QueueHistoryPointJson, QueueNowJson } from './wire.ts';
 
 // The watched queues as the API shows them, from the poller's memory (a page view never polls the broker). Fields
 // the broker did not send are left out of the JSON rather than shown as 0.
 
-export interface QueueNow {
-  name: string;
-  /** False when the broker has no such queue in the watched vhost (deleted, or not declared yet); null: never read. */
-  exists: boolean | null;
-  /** When these numbers were read; null when the broker was never read. */
-  at: Date | null;
-  /** True when the latest poll failed or is stale: the numbers are the last known, not current. */
-  isStale: boolean;
-  ready?: number;
-  unacked?: number;
-  total?: number;
-  consumers?: number;
-  rates?: QueueStats['rates'];
-}
+/** A watched queue as GET /api/overview sends it (see QueueNowJson), `at` still a Date. */
+export type QueueNow = Omit<QueueNowJson, 'at'> & { at: Date | null };
 
-export interface QueueHistoryPoint {
-  at: Date;
-  ok: boolean;
-  queues: Array<{ name: string; ready?: number; unacked?: number; consumers?: number; rates: QueueStats['rates'] }>;
-}
+export type QueueHistoryPoint = Omit<QueueHistoryPointJson, 'at'> & { at: Date };
 
 export function toQueuesNow(view: BrokerView, now: Date): QueueNow[] {
   const polls = view.polls();

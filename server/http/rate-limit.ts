@@ -1,3 +1,5 @@
+import { ApiError } from './api-error.ts';
+
 /**
  * A token bucket per key (a user name), in this replica's memory: `capacity` requests at once, refilled evenly over
  * a minute. Enough to stop a stuck script or a key held down from firing hundreds of repairs; several replicas each
@@ -27,3 +29,9 @@ export function createRateLimiter({ perMinute, now = Date.now }: { perMinute: nu
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** The 429 of a limiter's refusal: `what` there were too many of, and when to try again. */
+export const tooMany = (what: string, retryAfterSeconds: number) =>
+  new ApiError(429, `too many ${what}: try again in ${retryAfterSeconds} s`, {
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });

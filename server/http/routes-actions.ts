@@ -2,10 +2,19 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ACTION_NAMES } from '../../reconcilers/registry.ts';
 import type { ActionAnswer, ActionService } from '../actions/action-service.ts';
-import type { ActionStore } from '../store/action-types.ts';
+import type { ActionRecord, ActionStore } from '../store/action-types.ts';
 import { toActionJson, toAuditJson } from './action-json.ts';
+import { ApiError, errorJson } from './api-error.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
+import type {
+  ActionJson,
+  ActionPageJson,
+  ActionRefusalJson,
+  ActionWithAuditJson,
+  AuditPageJson,
+  ErrorCode,
+} from './wire.ts';
 
 const MAX_REASON = 1_000;
 const MAX_KEY = 200;
@@ -56,7 +65,7 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
   app.get('/api/actions', async (c) => {
     const query = parseOrThrow(actionsQuery, withoutEmpty(c.req.query()), 'query');
     const items = await actions.list(query);
-    return c.json({
+    return c.json<ActionPageJson>({
       items: items.map(toActionJson),
       nextBefore: items.length === query.limit ? items.at(-1)!.seq : null,
     });
@@ -64,15 +73,15 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
 
   app.get('/api/actions/:id', async (c) => {
     const action = await actions.get(c.req.param('id'));
-    if (!action) return c.json({ error: 'no such action' }, 404);
+    if (!action) throw new ApiError(404, 'no such action');
     const audit = await actions.audit({ actionId: action.id, limit: 500 });
-    return c.json({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
+    return c.json<ActionWithAuditJson>({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
   });
 
   app.get('/api/audit', async (c) => {
     const query = parseOrThrow(auditQuery, withoutEmpty(c.req.query()), 'query');
     const items = await actions.audit(query);
-    return c.json({
+    return c.json<AuditPageJson>({
       items: items.map(toAuditJson),
       nextBefore: items.length === query.limit ? items.at(-1)!.id : null,
     });
@@ -81,43 +90,42 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
   return app;
 }
 
-type Status = 201 | 403 | 404 | 409 | 422;
+/** Kept with the action, and sent again as it was to a replay of the same Idempotency-Key. */
+type ActionResponse = { status: 201; json: ActionJson } | { status: 403 | 404 | 409 | 422; json: ActionRefusalJson };
 
-function toResponse(answer: ActionAnswer): { status: Status; json: unknown } {
+function toResponse(answer: ActionAnswer): ActionResponse {
   switch (answer.kind) {
     case 'settled':
       return { status: 201, json: toActionJson(answer.action) };
-    case 'replayed': {
-      const first = answer.response as { status: Status; json: unknown };
-      return { status: first.status, json: first.json };
-    }
+    case 'replayed':
+      // Saved by the handler above, from this very function.
+      return answer.response as ActionResponse;
     case 'key-reused':
-      return {
-        status: 422,
-        json: { error: 'this Idempotency-Key was used for a different request', action: toActionJson(answer.action) },
-      };
+      return refused(422, 'unprocessable', 'this Idempotency-Key was used for a different request', answer.action);
     case 'in-progress':
-      return {
-        status: 409,
-        json: { error: 'a request with this Idempotency-Key is still running', action: toActionJson(answer.action) },
-      };
+      return refused(409, 'conflict', 'a request with this Idempotency-Key is still running', answer.action);
     case 'conflict':
-      return {
-        status: 409,
-        json: { error: 'another action on the same target is still running', action: toActionJson(answer.action) },
-      };
-    case 'resolved':
-      return {
-        status: 409,
-        json: {
-          error: `the finding resolved at ${answer.resolvedAt?.toISOString() ?? 'an unknown time'}: nothing to repair`,
-        },
-      };
+      return refused(409, 'conflict', 'another action on the same target is still running', answer.action);
+    case 'resolved': {
+      const at = answer.resolvedAt?.toISOString() ?? 'an unknown time';
+      return refused(409, 'conflict', `the finding resolved at ${at}: nothing to repair`);
+    }
     case 'not-found':
-      return { status: 404, json: { error: 'no such finding' } };
+      return refused(404, 'not-found', 'no such finding');
     case 'not-applicable':
-      return { status: 422, json: { error: answer.detail } };
+      return refused(422, 'unprocessable', answer.detail);
     case 'read-only':
-      return { status: 403, json: { error: 'Recon is read-only (RECON_READ_ONLY): actions are refused' } };
+      return refused(403, 'read-only', 'Recon is read-only (RECON_READ_ONLY): actions are refused');
   }
+}
+
+/** The one error shape, plus the action that stands in the way, when there is one, for the UI to link to. */
+function refused(
+  status: 403 | 404 | 409 | 422,
+  code: ErrorCode,
+  message: string,
+  action?: ActionRecord,
+): ActionResponse {
+  const json = errorJson(code, message);
+  return { status, json: action ? { ...json, action: toActionJson(action) } : json };
 }

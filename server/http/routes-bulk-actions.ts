@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { ACTION_NAMES, FINDING_KINDS } from '../../reconcilers/registry.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
+import { ApiError } from './api-error.ts';
+import { asJson } from './as-json.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, optionalText, parseOrThrow } from './validate.ts';
+import type { BulkCancelJson, BulkPlanJson, BulkProgressJson, BulkStartedJson, BulkStatusJson } from './wire.ts';
 
 /** The most findings one bulk may take; a filter that matches more is refused, not silently cut. */
 export const MAX_BULK_ITEMS = 10_000;
@@ -40,15 +42,10 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
     const body = parseOrThrow(bulkBody, await c.req.json().catch(() => undefined), 'body');
     const findingIds = body.findingIds ? [...new Set(body.findingIds)] : await select(findings, body.filter ?? {});
     if (findingIds.length > operatorMaxItems && user.role !== 'admin')
-      throw new HTTPException(403, {
-        res: Response.json(
-          { error: `more than ${operatorMaxItems} findings at once needs the admin role` },
-          { status: 403 },
-        ),
-      });
+      throw new ApiError(403, `more than ${operatorMaxItems} findings at once needs the admin role`);
     if (body.dryRun) {
       const items = await bulk.plan(body.action, findingIds);
-      return c.json({
+      return c.json<BulkPlanJson>({
         action: body.action,
         total: items.length,
         willAct: items.filter((i) => i.plan === 'act').length,
@@ -68,12 +65,15 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       role: user.role,
       idempotencyKey,
     });
-    return c.json({ id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew }, 202);
+    return c.json<BulkStartedJson>(
+      { id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew },
+      202,
+    );
   });
 
   app.get('/api/bulk-actions/:id', async (c) => {
     const record = await bulks.get(c.req.param('id'));
-    if (!record) return c.json({ error: 'no such bulk action' }, 404);
+    if (!record) throw new ApiError(404, 'no such bulk action');
     const query = parseOrThrow(
       z.object({
         after: z.coerce.number().int().min(-1).default(-1),
@@ -86,23 +86,25 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       bulks.counts(record.id),
       bulks.items(record.id, query.after, query.limit),
     ]);
-    return c.json({
-      ...record,
-      status: statusOf(record, counts),
-      counts,
-      items,
-      nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
-    });
+    return c.json<BulkProgressJson>(
+      asJson({
+        ...record,
+        status: statusOf(record, counts),
+        counts,
+        items,
+        nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
+      }),
+    );
   });
 
   app.post('/api/bulk-actions/:id/cancel', async (c) => {
     const record = await bulks.get(c.req.param('id'));
-    if (!record) return c.json({ error: 'no such bulk action' }, 404);
-    const isCancelling = await bulk.cancel(record.id);
-    return c.json(
-      { id: record.id, cancelling: isCancelling, status: isCancelling ? 'cancelling' : record.status },
-      isCancelling ? 202 : 409,
-    );
+    if (!record) throw new ApiError(404, 'no such bulk action');
+    if (!(await bulk.cancel(record.id)))
+      throw new ApiError(409, 'only a running bulk action can be cancelled', {
+        details: { id: record.id, status: record.status },
+      });
+    return c.json<BulkCancelJson>({ id: record.id, cancelling: true, status: 'cancelling' }, 202);
   });
 
   return app;
@@ -123,7 +125,7 @@ async function select(findings: ReconStore, filter: { kind?: (typeof FINDING_KIN
 }
 
 /** Computed when read: an in-doubt item the sweeper settled later changes what the bulk amounts to. */
-function statusOf(record: BulkRecord, counts: Record<string, number>): string {
+function statusOf(record: BulkRecord, counts: Record<string, number>): BulkStatusJson {
   if (record.status === 'running' && Date.now() - record.heartbeatAt.getTime() > INTERRUPTED_AFTER_MS)
     return 'interrupted';
   if (record.status === 'running' || record.status === 'cancelling' || record.status === 'cancelled')

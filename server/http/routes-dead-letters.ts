@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { decodeUtf8 } from '../adapters/json-body.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
+import { ApiError } from './api-error.ts';
+import { asJson } from './as-json.ts';
 import { optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
+import type { DeadLetterJson, DeadLetterPageJson } from './wire.ts';
 
 const MAX_PAGE_SIZE = 500;
 const rowId = z.string().regex(/^\d{1,18}$/, 'must be a dead letter id');
@@ -23,14 +25,14 @@ export function deadLettersRoutes(store: DeadLetterStore): Hono {
 
   app.get('/api/dead-letters', async (c) => {
     const query = parseOrThrow(listQuery, withoutEmpty(c.req.query()), 'query parameter');
-    return c.json(await store.listDeadLetters(query));
+    return c.json<DeadLetterPageJson>(asJson(await store.listDeadLetters(query)));
   });
 
   app.get('/api/dead-letters/:id', async (c) => {
     const { id } = parseOrThrow(z.object({ id: rowId }), c.req.param(), 'path parameter');
     const letter = await store.getDeadLetter(id);
-    if (!letter) throw new HTTPException(404, { message: `no dead letter ${id}` });
-    return c.json(toDeadLetterView(letter));
+    if (!letter) throw new ApiError(404, `no dead letter ${id}`);
+    return c.json<DeadLetterJson>(asJson(toDeadLetterView(letter)));
   });
 
   return app;
@@ -42,10 +44,9 @@ export function deadLettersRoutes(store: DeadLetterStore): Hono {
  */
 export function toDeadLetterView({ body, ...letter }: DeadLetter) {
   const text = decodeUtf8(body);
-  const view = {
-    ...letter,
-    body: text === null ? { encoding: 'base64', text: body.toString('base64') } : { encoding: 'utf8', text },
-  };
+  const shown: DeadLetterJson['body'] =
+    text === null ? { encoding: 'base64', text: body.toString('base64') } : { encoding: 'utf8', text };
+  const view = { ...letter, body: shown };
   if (!letter.isParseable || text === null) return view;
   try {
     return { ...view, parsed: JSON.parse(text) as unknown };

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { errorJson } from './api-error.ts';
 import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
+import type { EventsJson } from './wire.ts';
 
 export interface EventsDeps extends OverviewDeps {
   /** How often a connected page gets a fresh overview. */
@@ -29,8 +31,8 @@ export function eventsRoutes(deps: EventsDeps): Hono {
         id += 1;
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
         const event = await overview(60).then(
-          (json) => ({ event: 'overview', data: JSON.stringify(json) }),
-          () => ({ event: 'overview-unavailable', data: JSON.stringify({ error: "Recon's database cannot be read" }) }),
+          (json) => toEvent('overview', json),
+          () => toEvent('overview-unavailable', errorJson('unavailable', "Recon's database cannot be read")),
         );
         await stream.writeSSE({ ...event, id: String(id) });
         await sleep(deps.intervalMs, undefined, { signal: stopped }).catch(() => {});
@@ -40,3 +42,5 @@ export function eventsRoutes(deps: EventsDeps): Hono {
 
   return app;
 }
+
+const toEvent = <E extends keyof EventsJson>(event: E, data: EventsJson[E]) => ({ event, data: JSON.stringify(data) });

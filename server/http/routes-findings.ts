@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { FINDING_KINDS, repairOf } from '../../reconcilers/registry.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
+import { ApiError } from './api-error.ts';
+import { asJson } from './as-json.ts';
 import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
+import type { FindingDetailJson, FindingPageJson } from './wire.ts';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -29,7 +31,7 @@ export function findingsRoutes(store: ReconStore): Hono {
   app.get('/api/findings', async (c) => {
     const query = parseOrThrow(findingsQuery, withoutEmpty(c.req.query()), 'query parameter');
     try {
-      return c.json(await store.listFindings(query));
+      return c.json<FindingPageJson>(asJson(await store.listFindings(query)));
     } catch (err) {
       // A cursor the client mangled or forged is bad input, not a server fault.
       if (err instanceof InvalidCursorError)
@@ -41,13 +43,13 @@ export function findingsRoutes(store: ReconStore): Hono {
   app.get('/api/findings/:id{.+}', async (c) => {
     const id = parseOrThrow(z.object({ id: findingId }), c.req.param(), 'path parameter').id;
     const finding = await store.getFinding(id);
-    if (!finding) throw new HTTPException(404, { message: `no finding ${id}` });
+    if (!finding) throw new ApiError(404, `no finding ${id}`);
     // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
-    const actionDetails = finding.actions.map((action) => ({
-      action,
-      description: repairOf(finding.kind, action)?.describe(finding.evidence, finding.key) ?? action,
-    }));
-    return c.json({ ...finding, actionDetails });
+    const actionDetails = finding.actions.flatMap((action) => {
+      const repair = repairOf(finding.kind, action);
+      return repair ? [{ action, description: repair.describe(finding.evidence, finding.key) }] : [];
+    });
+    return c.json<FindingDetailJson>(asJson({ ...finding, actionDetails }));
   });
 
   return app;

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import type { BrokerView } from '../broker-poller.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
+import { asJson } from './as-json.ts';
 import { toBrokerNow } from './broker-overview.ts';
 import type { TimelinePort, TimelineRows } from './timeline.ts';
 import { toTimelineEvents } from './timeline-events.ts';
 import { parseOrThrow } from './validate.ts';
+import type { OrderTimelineJson } from './wire.ts';
 
 // Lower-cased: PostgreSQL prints uuids in lower case, and finding keys are compared as text.
 const params = z.object({ orderId: z.guid().transform((id) => id.toLowerCase()) });
@@ -33,7 +35,9 @@ export function ordersRoutes(
     const events = toTimelineEvents(rows, findings, letters);
     // The watched queues' current depth (null when the broker was not read fresh): is the order's message waiting?
     const brokerNow = broker ? toBrokerNow(broker, new Date()) : null;
-    return c.json({ orderId, ...rows, findings, deadLetters: letters, events, unavailable, broker: brokerNow });
+    return c.json<OrderTimelineJson>(
+      asJson({ orderId, ...rows, findings, deadLetters: letters, events, unavailable, broker: brokerNow }),
+    );
   });
 
   return app;

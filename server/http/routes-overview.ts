@@ -5,8 +5,10 @@ import type { BrokerView } from '../broker-poller.ts';
 import type { LatencyHistory } from '../metrics/latency-history.ts';
 import { ageSeconds } from '../metrics/state.ts';
 import type { ReconStore } from '../store/types.ts';
+import { asJson } from './as-json.ts';
 import { toQueueHistory, toQueuesNow } from './broker-overview.ts';
 import { parseOrThrow, withoutEmpty } from './validate.ts';
+import type { OverviewJson, SourcesJson } from './wire.ts';
 
 const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
 
@@ -20,11 +22,13 @@ export interface OverviewDeps {
   now: () => Date;
   broker?: BrokerView;
   latency?: LatencyHistory;
+  /** How often the slowest source is read: the UI calls a source stale after three of these. */
+  pollIntervalMs?: number;
 }
 
 /** The overview as JSON: for GET /api/overview and for every live event (server/http/routes-events.ts). */
-export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
-  return async (minutes: number) => {
+export function overviewBuilder({ store, now, broker, latency, pollIntervalMs }: OverviewDeps) {
+  return async (minutes: number): Promise<OverviewJson> => {
     const at = now();
     const from = new Date(at.getTime() - minutes * 60_000);
     const bucketSeconds = bucketSecondsFor(minutes);
@@ -43,7 +47,19 @@ export function overviewBuilder({ store, now, broker, latency }: OverviewDeps) {
     const queueHistory = broker ? toQueueHistory(broker) : [];
     // Latency is observed by the replica that runs the cycles (the leader); another replica shows none.
     const latencyPoints = latency ? latency.since(from) : [];
-    return { at, minutes, bucketSeconds, findings, history, sources, queues, queueHistory, latency: latencyPoints };
+    const pollInterval = pollIntervalMs === undefined ? {} : { pollIntervalSeconds: pollIntervalMs / 1000 };
+    return asJson({
+      at,
+      minutes,
+      bucketSeconds,
+      findings,
+      history,
+      sources,
+      queues,
+      queueHistory,
+      latency: latencyPoints,
+      ...pollInterval,
+    });
   };
 }
 
@@ -53,10 +69,10 @@ export function overviewRoutes(deps: OverviewDeps): Hono {
 
   app.get('/api/overview', async (c) => {
     const { minutes } = parseOrThrow(overviewQuery, withoutEmpty(c.req.query()), 'query parameter');
-    return c.json(await overview(minutes));
+    return c.json<OverviewJson>(await overview(minutes));
   });
 
-  app.get('/api/sources', async (c) => c.json({ sources: await deps.store.listSourceHealth() }));
+  app.get('/api/sources', async (c) => c.json<SourcesJson>(asJson({ sources: await deps.store.listSourceHealth() })));
 
   return app;
 }

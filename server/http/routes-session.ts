@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { SessionStore } from '../store/session-store.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { type AuthEnv, jsonError, passwordChecker, SESSION_COOKIE } from './auth.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { ApiError } from './api-error.ts';
+import { type AuthEnv, passwordChecker, SESSION_COOKIE } from './auth.ts';
+import { createRateLimiter, tooMany } from './rate-limit.ts';
 import { parseOrThrow } from './validate.ts';
+import type { SessionJson } from './wire.ts';
 
 export interface SessionDeps {
   users: UserStore;
@@ -29,21 +30,16 @@ export function sessionRoutes(deps: SessionDeps) {
 
   app.get('/api/session', (c) => {
     const user = c.get('user');
-    if (!user) return c.json({ error: 'not signed in' }, 401);
-    return c.json({ user, csrfToken: c.get('csrfToken'), readOnly: deps.isReadOnly });
+    if (!user) throw new ApiError(401, 'not signed in');
+    return c.json<SessionJson>({ user, csrfToken: c.get('csrfToken'), readOnly: deps.isReadOnly });
   });
 
   app.post('/api/session', async (c) => {
     const body = parseOrThrow(signInBody, await c.req.json().catch(() => undefined), 'body');
     const verdict = signIns.take(body.name.toLowerCase());
-    if (!verdict.ok)
-      throw new HTTPException(429, {
-        res: jsonError(429, `too many sign-in attempts for ${body.name}: try again in ${verdict.retryAfterSeconds} s`, {
-          'retry-after': String(verdict.retryAfterSeconds),
-        }),
-      });
+    if (!verdict.ok) throw tooMany(`sign-in attempts for ${body.name}`, verdict.retryAfterSeconds);
     const user = await checkPassword(body);
-    if (!user) return c.json({ error: 'wrong user name or password' }, 401);
+    if (!user) throw new ApiError(401, 'wrong user name or password');
     const { token, session } = await deps.sessions.create(user.name, deps.ttlMs);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
@@ -53,7 +49,7 @@ export function sessionRoutes(deps: SessionDeps) {
       secure:
         deps.secureCookies === 'auto' ? isHttps(c.req.url, c.req.header('x-forwarded-proto')) : deps.secureCookies,
     });
-    return c.json({ user: session.user, csrfToken: session.csrfToken, readOnly: deps.isReadOnly });
+    return c.json<SessionJson>({ user: session.user, csrfToken: session.csrfToken, readOnly: deps.isReadOnly });
   });
 
   app.delete('/api/session', async (c) => {

@@ -5,6 +5,7 @@ import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE } from '../auth/u
 import type { UserStore } from '../store/user-store.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
+import type { UserJson, UserListJson } from './wire.ts';
 
 const userBody = z.object({
   name: z.string().regex(USER_NAME, USER_NAME_RULE),
@@ -16,7 +17,7 @@ const userBody = z.object({
 export function usersRoutes(users: UserStore, log: { info?(context: object, message: string): void }) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/api/users', async (c) => c.json({ users: await users.listUsers() }));
+  app.get('/api/users', async (c) => c.json<UserListJson>({ users: await users.listUsers() }));
 
   app.post('/api/users', async (c) => {
     const body = parseOrThrow(userBody, await c.req.json().catch(() => undefined), 'body');
@@ -26,7 +27,7 @@ export function usersRoutes(users: UserStore, log: { info?(context: object, mess
       { by: currentUser(c).name, user: body.name, role: body.role },
       existed ? 'user updated' : 'user created',
     );
-    return c.json({ name: body.name, role: body.role }, existed ? 200 : 201);
+    return c.json<UserJson>({ name: body.name, role: body.role }, existed ? 200 : 201);
   });
 
   return app;

@@ -1,18 +1,12 @@
 import type { Finding } from '../../reconcilers/registry.ts';
 import type { DeadLetterSummary } from '../store/dead-letter-types.ts';
 import type { TimelineRows } from './timeline.ts';
+import type { TimelineEventJson, TimelineSource } from './wire.ts';
 
 // Merges an order's rows and findings into one time-ordered story, so an operator reads "created → published →
 // confirmed → assigned" and sees where it stopped. Pure: the route passes what it read.
 
-export type TimelineSource = 'order' | 'outbox' | 'dispatch' | 'finding' | 'dead-letter';
-
-export interface TimelineEvent {
-  at: Date;
-  source: TimelineSource;
-  type: string;
-  detail: Record<string, string | number | null>;
-}
+export type TimelineEvent = Omit<TimelineEventJson, 'at'> & { at: Date };
 
 type Row = Record<string, unknown>;
 

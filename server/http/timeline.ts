@@ -3,9 +3,9 @@
 
 export interface TimelineRows {
   /** Null when the orders database has no such order (a dispatch without order looks exactly like this). */
-  order: unknown | null;
-  outbox: unknown[];
-  dispatches: unknown[];
+  order: Record<string, unknown> | null;
+  outbox: Record<string, unknown>[];
+  dispatches: Record<string, unknown>[];
 }
 
 /** Names the sources that could not be read, so the UI says "unknown", never "absent". */

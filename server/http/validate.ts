@@ -1,13 +1,9 @@
-import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { ApiError } from './api-error.ts';
+import type { InvalidParameter } from './wire.ts';
 
 // Input validation at the edge: one shape of 400 for every route, naming each bad parameter, so the UI (and a
 // person with curl) can tell which one to fix. The message is zod's, about the input, never about internals.
-
-export interface InvalidParameter {
-  parameter: string;
-  message: string;
-}
 
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
   const result = schema.safeParse(input);
@@ -19,10 +15,9 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, whe
   throw badRequest(where, details);
 }
 
-/** The 400 every route answers for bad input; `onError` passes its response through as it is. */
-export function badRequest(where: string, details: InvalidParameter[]): HTTPException {
-  const error = `invalid ${where}: ${details.map((d) => d.parameter).join(', ')}`;
-  return new HTTPException(400, { res: Response.json({ error, details }, { status: 400 }) });
+/** The 400 every route answers for bad input. */
+export function badRequest(where: string, details: InvalidParameter[]): ApiError {
+  return new ApiError(400, `invalid ${where}: ${details.map((d) => d.parameter).join(', ')}`, { details });
 }
 
 /** `?kind=` from an "all" option in a select means "no filter", not "the kind named ''". */

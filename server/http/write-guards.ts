@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { ApiError } from './api-error.ts';
 import type { AuthEnv } from './auth.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -14,20 +14,18 @@ export const CSRF_HEADER = 'x-csrf-token';
 export function guardWrites({ csrf }: { csrf: boolean }): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const contentType = c.req.header('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(contentType)) throw refused(415, 'Content-Type must be application/json');
+    if (!/^application\/json\s*(;|$)/i.test(contentType))
+      throw new ApiError(415, 'Content-Type must be application/json');
     const origin = c.req.header('origin');
     if (origin !== undefined && !isSameOrigin(origin, c.req.url, c.req.header('host')))
-      throw refused(403, `cross-origin request from ${origin} refused`);
-    if (c.req.header('sec-fetch-site') === 'cross-site') throw refused(403, 'cross-site request refused');
+      throw new ApiError(403, `cross-origin request from ${origin} refused`);
+    if (c.req.header('sec-fetch-site') === 'cross-site') throw new ApiError(403, 'cross-site request refused');
     const expected = c.get('csrfToken');
     if (csrf && expected !== null && !tokensEqual(c.req.header(CSRF_HEADER), expected))
-      throw refused(403, `missing or wrong ${CSRF_HEADER} header: reload the page`);
+      throw new ApiError(403, `missing or wrong ${CSRF_HEADER} header: reload the page`);
     return next();
   };
 }
-
-const refused = (status: 403 | 415, error: string) =>
-  new HTTPException(status, { res: Response.json({ error }, { status }) });
 
 function tokensEqual(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;

@@ -160,7 +160,10 @@ describe('the dashboard in Chromium', () => {
       });
       return { status: response.status, body: await response.json() };
     }, findingOf(leftForTheViewer));
-    expect(answer).toEqual({ status: 403, body: { error: 'the operator role is required; victor is viewer' } });
+    expect(answer).toEqual({
+      status: 403,
+      body: { error: { code: 'forbidden', message: 'the operator role is required; victor is viewer' } },
+    });
     expect(await countDispatches(demo, leftForTheViewer)).toBe(0);
   });
 

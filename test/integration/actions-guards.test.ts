@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorJson, InvalidParameter } from '../../server/http/wire.ts';
 import type { Recon } from '../../server/recon.ts';
 import { act, getJson, waitForFindingState } from '../support/actions.ts';
 import { type DemoHarness, placeOrders, startDemo } from '../support/demo-harness.ts';
@@ -147,7 +148,7 @@ describe('guards around repair actions', () => {
     // biome-ignore lint/suspicious/noExplicitAny: a JSON reply the test inspects
     const handlerAnswered: Record<Route, (status: number, json: any) => void> = {
       'POST /api/findings/:id/actions': (status, json) =>
-        expect([status, json]).toEqual([404, { error: 'no such finding' }]),
+        expect([status, json]).toEqual([404, { error: { code: 'not-found', message: 'no such finding' } }]),
       'GET /api/actions': (status, json) => {
         expect(status).toBe(200);
         expect(json.items.map((a: { id: string }) => a.id)).toContain(actionId);
@@ -177,14 +178,14 @@ describe('guards around repair actions', () => {
         else if (expected === 401)
           it(`${route} refuses a ${caller} with 401`, async () => {
             const { response, json } = await send(route, caller);
-            expect([response.status, json.error]).toEqual([401, 'wrong user name or password']);
+            expect([response.status, json.error.message]).toEqual([401, 'wrong user name or password']);
             expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
           });
         else if (expected === 403)
           it(`${route} refuses a ${caller} with 403`, async () => {
             const { response, json } = await send(route, caller);
             expect(response.status).toBe(403);
-            expect(json.error).toContain('role is required');
+            expect(json.error.message).toContain('role is required');
           });
         else
           it(`${route} lets ${caller === 'viewer' ? 'a' : 'an'} ${caller} through to its handler`, async () => {
@@ -241,7 +242,10 @@ describe('guards around repair actions', () => {
         authorization: auth.operator!,
       });
       const response = await recon.app.request(request);
-      expect([response.status, await response.json()]).toEqual([404, { error: 'no such finding' }]);
+      expect([response.status, await response.json()]).toEqual([
+        404,
+        { error: { code: 'not-found', message: 'no such finding' } },
+      ]);
     });
   });
 
@@ -252,7 +256,7 @@ describe('guards around repair actions', () => {
         for (const caller of ['operator', 'admin'] as const) {
           const reply = await act(readOnly, auth[caller]!, findingOf(untouched), { action: 'redeliver' });
           expect(reply.status).toBe(403);
-          expect(reply.json.error).toContain('RECON_READ_ONLY');
+          expect(reply.json.error.message).toContain('RECON_READ_ONLY');
         }
       } finally {
         await readOnly.stop();
@@ -281,24 +285,24 @@ describe('guards around repair actions', () => {
         if (key === null) request.headers.delete('idempotency-key');
         else if (key !== undefined) request.headers.set('idempotency-key', key);
         const response = await recon.app.request(request);
-        const json = (await response.json()) as { error: string; details: Array<{ parameter: string }> };
+        const json = (await response.json()) as ErrorJson & { error: { details: InvalidParameter[] } };
         expect(response.status).toBe(400);
-        expect(json.error).toContain(names);
-        expect(json.details.map((d) => d.parameter)).toContain(names);
+        expect(json.error.message).toContain(names);
+        expect(json.error.details.map((d) => d.parameter)).toContain(names);
         expect(await tracesOf(untouched)).toEqual(NO_TRACE);
       });
 
     it("answers 422 to an action that does not apply to the finding's kind, and claims nothing", async () => {
       const reply = await act(recon, auth.operator!, findingOf(untouched), { action: 'republish' });
       expect(reply.status).toBe(422);
-      expect(reply.json.error).toContain('republish does not apply');
+      expect(reply.json.error.message).toContain('republish does not apply');
       expect(await tracesOf(untouched)).toEqual(NO_TRACE);
     });
 
     it('answers 404 to an action on a finding that does not exist, and claims nothing', async () => {
       const unknown = findingOf(randomUUID());
       const reply = await act(recon, auth.operator!, unknown, { action: 'redeliver' });
-      expect([reply.status, reply.json]).toEqual([404, { error: 'no such finding' }]);
+      expect([reply.status, reply.json]).toEqual([404, { error: { code: 'not-found', message: 'no such finding' } }]);
       expect(await count(reconPool, 'SELECT count(*)::int AS n FROM actions WHERE finding_id = $1', unknown)).toBe(0);
     });
   });

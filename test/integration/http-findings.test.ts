@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgement } from '../../reconcilers/vocabulary.ts';
 import { createApp } from '../../server/http/app.ts';
+import type { ErrorJson } from '../../server/http/wire.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
@@ -55,7 +56,7 @@ interface Page {
 const read = (path: string) => app.request(path, { headers: { authorization: viewer } });
 const get = async (path: string) => {
   const res = await read(path);
-  return { status: res.status, body: (await res.json()) as Page & { error?: string; details?: unknown[] } };
+  return { status: res.status, body: (await res.json()) as Page & Partial<ErrorJson> };
 };
 
 describe('GET /api/findings', () => {
@@ -94,8 +95,8 @@ describe('GET /api/findings', () => {
   ])('answers 400 naming the parameter for %s', async (query, parameter) => {
     const { status, body } = await get(`/api/findings?${query}`);
     expect(status).toBe(400);
-    expect(body.error).toContain(parameter);
-    expect(body.details).toEqual([expect.objectContaining({ parameter })]);
+    expect(body.error?.message).toContain(parameter);
+    expect(body.error?.details).toEqual([expect.objectContaining({ parameter })]);
   });
 
   it('pages through every finding exactly once with the cursor', async () => {
@@ -124,12 +125,12 @@ describe('GET /api/findings/:id', () => {
   it('answers 404 with a JSON error for an id it does not hold', async () => {
     const res = await read(`/api/findings/stuck-outbox:${randomUUID()}`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: expect.stringContaining('no finding') });
+    expect(await res.json()).toEqual({ error: { code: 'not-found', message: expect.stringContaining('no finding') } });
   });
 
   it('answers 400 for something that is not a finding id', async () => {
     const res = await read('/api/findings/hello');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ details: [{ parameter: 'id' }] });
+    expect(await res.json()).toMatchObject({ error: { details: [{ parameter: 'id' }] } });
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { type AppDeps, createApp } from '../../server/http/app.ts';
+import type { OverviewJson } from '../../server/http/wire.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
@@ -78,7 +79,14 @@ describe('GET /api/overview', () => {
     expect(day.bucketSeconds).toBe(720);
     const res = await read('/api/overview?minutes=4');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ details: [{ parameter: 'minutes' }] });
+    expect(await res.json()).toMatchObject({ error: { details: [{ parameter: 'minutes' }] } });
+  });
+
+  it('says how often the slowest source is read, when the app was told', async () => {
+    const told = (await (await read('/api/overview', { pollIntervalMs: 5_000 })).json()) as OverviewJson;
+    expect(told.pollIntervalSeconds).toBe(5);
+    const untold = (await (await read('/api/overview')).json()) as OverviewJson;
+    expect(untold).not.toHaveProperty('pollIntervalSeconds');
   });
 
   it('lists source health on /api/sources', async () => {
@@ -121,7 +129,7 @@ describe('the error edge', () => {
     const res = await read('/api/sources', { store: failing, logger });
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: 'internal error' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error' } });
     expect(text).not.toContain('s3cret');
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ path: '/api/sources' }), 'request failed');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -135,6 +143,6 @@ describe('the error edge', () => {
     }
     const missing = await makeApp().request('/nowhere');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not found' });
+    expect(await missing.json()).toEqual({ error: { code: 'not-found', message: 'not found' } });
   });
 });

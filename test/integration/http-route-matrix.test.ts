@@ -75,7 +75,9 @@ describe('state-changing routes refuse what a cross-site page can send', () => {
     const request = requestFor(rule, { authorization: auth.admin!, origin: 'https://evil.example' });
     const response = await recon.app.request(request);
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: 'cross-origin request from https://evil.example refused' });
+    expect(await response.json()).toEqual({
+      error: { code: 'forbidden', message: 'cross-origin request from https://evil.example refused' },
+    });
   });
 
   it.each(writes)('$method $path: Sec-Fetch-Site cross-site → 403', async (rule) => {

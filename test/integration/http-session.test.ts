@@ -80,7 +80,9 @@ describe('browser session', () => {
       recon.app.request('/api/users', { method: 'POST', ...json(user, { cookie, ...headers }) });
     const missing = await post({});
     expect(missing.status).toBe(403);
-    expect(await missing.json()).toEqual({ error: 'missing or wrong x-csrf-token header: reload the page' });
+    expect(await missing.json()).toEqual({
+      error: { code: 'forbidden', message: 'missing or wrong x-csrf-token header: reload the page' },
+    });
     expect((await post({ 'x-csrf-token': `${body.csrfToken}x` })).status).toBe(403);
     expect((await pool.query("SELECT 1 FROM users WHERE name = 'csrf-made'")).rowCount).toBe(0);
     expect((await post({ 'x-csrf-token': body.csrfToken! })).status).toBe(201);

@@ -95,8 +95,7 @@ describe('GET /api/orders/:orderId/timeline', () => {
     const res = await read('/api/orders/42/timeline');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
-      error: expect.stringContaining('orderId'),
-      details: [{ parameter: 'orderId' }],
+      error: { message: expect.stringContaining('orderId'), details: [{ parameter: 'orderId' }] },
     });
   });
 

@@ -1,12 +1,15 @@
-// The one way the UI talks to Recon: JSON over same-origin fetch with the session cookie. State-changing requests
-// carry the CSRF token and a JSON body (the server refuses anything else). A 401 anywhere means the session is gone.
+import type { ErrorJson, InvalidParameter } from './types.ts';
+
+// How the UI talks to Recon: JSON over same-origin fetch with the session cookie. State-changing requests carry the
+// CSRF token and a JSON body (the server refuses anything else). A 401 anywhere means the session is gone. Which
+// routes there are, and what each answers, is ./endpoints.ts.
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** The parsed body, e.g. a 409's `action` (the live action that blocks this one). */
-    readonly body: unknown,
+    /** The server's error answer; null when there was none (unreachable, or a proxy's page instead of Recon's). */
+    readonly body: ErrorJson | null,
   ) {
     super(message);
   }
@@ -26,7 +29,7 @@ export function bindSession(sessionHooks: SessionHooks): void {
 
 export type Query = Record<string, string | number | undefined | null>;
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
@@ -51,12 +54,12 @@ export async function sendJson<T>(
   path: string,
   body: unknown,
   options: SendOptions = {},
-): Promise<{ status: number; body: T; headers: Headers }> {
+): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   const token = hooks.csrfToken();
   if (token) headers['x-csrf-token'] = token;
   const response = await request(path, { method, headers, body: JSON.stringify(body) }, options.isSignIn);
-  return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+  return { body: (await readBody(response)) as T, headers: response.headers };
 }
 
 async function request(path: string, init: RequestInit, isSignIn = false): Promise<Response> {
@@ -70,7 +73,7 @@ async function request(path: string, init: RequestInit, isSignIn = false): Promi
   if (response.ok) return response;
   const body = await readBody(response).catch(() => null);
   if (response.status === 401 && !isSignIn) hooks.onUnauthorized();
-  throw new ApiError(response.status, errorText(response, body), body);
+  throw new ApiError(response.status, errorText(response, body), isErrorJson(body) ? body : null);
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -84,16 +87,21 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** The server's `error` (and a 400's per-parameter details); otherwise the HTTP status. */
+/** The server's message (and a 400's refused parameters); otherwise, e.g. a proxy's error page, the HTTP status. */
 function errorText(response: Response, body: unknown): string {
-  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') {
-    const details = 'details' in body && Array.isArray(body.details) ? body.details : [];
-    const parts = details
-      .filter((d): d is { parameter: string; message: string } => typeof d === 'object' && d !== null)
-      .map((d) => `${String(d.parameter)}: ${String(d.message)}`);
-    return parts.length > 0 ? `${body.error} (${parts.join('; ')})` : body.error;
-  }
-  return `${response.status} ${response.statusText || 'error'}`.trim();
+  if (!isErrorJson(body)) return `${response.status} ${response.statusText || 'error'}`.trim();
+  const { message, details } = body.error;
+  const parts = (Array.isArray(details) ? details : [])
+    .filter((d): d is InvalidParameter => typeof d === 'object' && d !== null && 'parameter' in d)
+    .map((d) => `${String(d.parameter)}: ${String(d.message)}`);
+  return parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
+}
+
+/** Whether a parsed body is the server's one error shape, `{ error: { code, message, details? } }`. */
+export function isErrorJson(body: unknown): body is ErrorJson {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const { error } = body;
+  return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
 }
 
 export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

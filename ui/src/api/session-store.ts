@@ -1,7 +1,8 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { createStore, useStore } from '../lib/store.ts';
-import { ApiError, bindSession, errorMessage, getJson, sendJson } from './client.ts';
+import { ApiError, bindSession, errorMessage } from './client.ts';
+import { api } from './endpoints.ts';
 import type { Session } from './types.ts';
 
 export type SessionState =
@@ -30,7 +31,7 @@ export function createSessionStore() {
   /** Asks the server whether the cookie still holds a session; a 401 (handled by the client) signs out. */
   async function check(): Promise<void> {
     try {
-      const session = await getJson<Session>('/api/session');
+      const session = await api.session.get();
       // The same session again keeps its object, so the pages below do not all re-render for nothing.
       const before = current();
       if (!before || JSON.stringify(before) !== JSON.stringify(session)) store.set({ status: 'signed-in', session });
@@ -45,8 +46,7 @@ export function createSessionStore() {
 
   async function signIn(name: string, password: string): Promise<void> {
     try {
-      const { body } = await sendJson<Session>('POST', '/api/session', { name, password }, { isSignIn: true });
-      store.set({ status: 'signed-in', session: body });
+      store.set({ status: 'signed-in', session: await api.session.signIn({ name, password }) });
     } catch (err) {
       // Signed in meanwhile in another tab: the cookie is valid, and this tab had no CSRF token to send with it.
       if (err instanceof ApiError && err.status === 403) {
@@ -59,7 +59,7 @@ export function createSessionStore() {
 
   async function signOut(): Promise<void> {
     try {
-      await sendJson('DELETE', '/api/session', {});
+      await api.session.signOut();
     } finally {
       // Signed out locally either way: a failed DELETE must not leave the operator looking at a live console.
       store.set({ status: 'signed-out', error: null });

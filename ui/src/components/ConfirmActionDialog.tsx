@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError, errorMessage, sendJson } from '../api/client.ts';
-import type { Action } from '../api/types.ts';
+import { ApiError, errorMessage } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
+import type { Action, ActionName, ActionRefusal } from '../api/types.ts';
 import { newIdempotencyKey } from '../lib/idempotency-key.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorText } from './ErrorText.tsx';
@@ -12,7 +13,7 @@ export type ActionResult =
 
 interface Props {
   findingId: string;
-  action: string;
+  action: ActionName;
   /** The effect in the operator's words, from the server's `actionDetails`. */
   description: string;
   onResult(result: ActionResult): void;
@@ -36,17 +37,14 @@ export function ConfirmActionDialog({ findingId, action, description, onResult, 
     setIsSending(true);
     setError(null);
     try {
-      const { body, headers } = await sendJson<Action>(
-        'POST',
-        `/api/findings/${encodeURIComponent(findingId)}/actions`,
-        { action, reason: reason.trim() },
-        { headers: { 'Idempotency-Key': idempotencyKey } },
-      );
-      onResult({ kind: 'done', action: body, isReplay: headers.get('idempotent-replayed') === 'true' });
+      const done = await api.findings.act(findingId, { action, reason: reason.trim() }, idempotencyKey);
+      onResult({ kind: 'done', ...done });
     } catch (err) {
       setIsSending(false);
       if (err instanceof ApiError && isFinalRefusal(err.status)) {
-        onResult({ kind: 'refused', status: err.status, error: err.message, action: actionIn(err.body) });
+        // The action route refuses with an ActionRefusal: a 409 or 422 may name the action in the way.
+        const refusal = err.body as ActionRefusal | null;
+        onResult({ kind: 'refused', status: err.status, error: err.message, action: refusal?.action });
         return;
       }
       // Unreachable, rate-limited or a server fault: the request may or may not have run. Stay open; a retry
@@ -88,9 +86,3 @@ export function ConfirmActionDialog({ findingId, action, description, onResult, 
 
 /** 4xx answers are the server's decision about this request; repeating it would get the same answer. */
 const isFinalRefusal = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
-
-function actionIn(body: unknown): Action | undefined {
-  if (typeof body !== 'object' || body === null || !('action' in body)) return undefined;
-  const action = body.action;
-  return typeof action === 'object' && action !== null && 'id' in action ? (action as Action) : undefined;
-}

@@ -1,11 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import type { BrokerQueueNow, QueueNow } from '../api/types.ts';
+import type { QueueDepth, QueueNow } from '../api/types.ts';
 import { formatCount, formatRate } from '../lib/format.ts';
 import { Time } from './Time.tsx';
 
 interface Props {
   /** The overview's queues (rates, staleness, read time) or an order timeline's (depth only). */
-  queues: readonly (BrokerQueueNow & Partial<QueueNow>)[];
+  queues: readonly (QueueDepth & Partial<QueueNow>)[];
   caption?: ComponentChildren;
   /** The overview's live table: rate and read-time columns, and its stable test ids. */
   isLive?: boolean;

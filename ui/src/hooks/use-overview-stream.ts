@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, getJson } from '../api/client.ts';
+import { errorMessage, isErrorJson } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
 import { sessionStore } from '../api/session-store.ts';
-import type { Overview } from '../api/types.ts';
+import type { EventsJson, Overview } from '../api/types.ts';
 
 /** While the event stream is down, the overview is still fetched this often, so the page never freezes silently. */
 const FALLBACK_POLL_MS = 5_000;
@@ -16,7 +17,7 @@ export interface OverviewStream {
   error: string | null;
 }
 
-/** The overview, once by GET and then from `GET /api/events` (`event: overview`) as the server pushes it. */
+/** The overview, once by GET and then from the live events (`overview`) as the server pushes it. */
 export function useOverviewStream(): OverviewStream {
   const [state, setState] = useState<OverviewStream>({
     overview: undefined,
@@ -33,19 +34,19 @@ export function useOverviewStream(): OverviewStream {
       if (!isClosed) setState((s) => ({ ...s, overview, receivedAtMs: Date.now(), error: null }));
     };
     const fetchOnce = () =>
-      getJson<Overview>('/api/overview', { minutes: 60 }).then(accept, (err) => {
+      api.overview.get({ minutes: 60 }).then(accept, (err) => {
         if (!isClosed) setState((s) => ({ ...s, error: errorMessage(err) }));
       });
 
     void fetchOnce();
-    const events = new EventSource('/api/events');
+    const events = api.events.open();
     events.addEventListener('open', () => {
       isLive = true;
       setState((s) => ({ ...s, isLive: true }));
     });
     events.addEventListener('overview', (event) => {
       try {
-        accept(JSON.parse((event as MessageEvent<string>).data) as Overview);
+        accept(JSON.parse((event as MessageEvent<string>).data) as EventsJson['overview']);
       } catch {
         // A malformed event is skipped; the next one replaces it.
       }
@@ -80,8 +81,7 @@ export function useOverviewStream(): OverviewStream {
 function unavailableText(data: string): string {
   try {
     const parsed: unknown = JSON.parse(data);
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'string')
-      return `The overview could not be refreshed: ${parsed.error}`;
+    if (isErrorJson(parsed)) return `The overview could not be refreshed: ${parsed.error.message}`;
   } catch {
     // Not JSON: the generic text below.
   }

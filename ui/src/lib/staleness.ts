@@ -1,7 +1,7 @@
 import type { SourceHealth } from '../api/types.ts';
 import { formatAge } from './format.ts';
 
-/** Recon's default cycle and broker poll interval (RECON_POLL_INTERVAL_SECONDS), when the server does not say. */
+/** Recon's default cycle and broker poll interval, when the overview does not say (`pollIntervalSeconds`). */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
 /** Three missed polls: one late poll is load, three is a stopped poller or a source that cannot be read. */
 export const STALE_AFTER_POLLS = 3;

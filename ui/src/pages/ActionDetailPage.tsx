@@ -1,4 +1,4 @@
-import type { ActionWithAudit } from '../api/types.ts';
+import { api } from '../api/endpoints.ts';
 import { AuditTable } from '../components/AuditTable.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Time } from '../components/Time.tsx';
@@ -6,7 +6,7 @@ import { useApi } from '../hooks/use-api.ts';
 import { href } from '../routing/routes.ts';
 
 export function ActionDetailPage({ id }: { id: string }) {
-  const { data: action, error } = useApi<ActionWithAudit>(`/api/actions/${encodeURIComponent(id)}`);
+  const { data: action, error } = useApi((signal) => api.actions.get(id, signal), [id]);
   if (!action) {
     return (
       <section>

@@ -1,4 +1,4 @@
-import type { ActionPage } from '../api/types.ts';
+import { api } from '../api/endpoints.ts';
 import { ActionsTable } from '../components/ActionsTable.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
@@ -12,11 +12,10 @@ const PAGE_SIZE = 50;
 
 export function ActionsPage({ status }: { status: string }) {
   const pages = useCursorStack();
-  const { data, error, isLoading } = useApi<ActionPage>('/api/actions', {
-    status,
-    limit: PAGE_SIZE,
-    before: pages.cursor,
-  });
+  const { data, error, isLoading } = useApi(
+    (signal) => api.actions.list({ status, limit: PAGE_SIZE, before: pages.cursor }, signal),
+    [status, pages.cursor],
+  );
 
   return (
     <section>

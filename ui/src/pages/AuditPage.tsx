@@ -1,4 +1,4 @@
-import type { AuditPage as AuditPageJson } from '../api/types.ts';
+import { api } from '../api/endpoints.ts';
 import { AuditTable } from '../components/AuditTable.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
@@ -10,7 +10,10 @@ const PAGE_SIZE = 100;
 /** The append-only audit log, newest first: who asked for what, why, and what came of it. */
 export function AuditPage() {
   const pages = useCursorStack();
-  const { data, error, isLoading } = useApi<AuditPageJson>('/api/audit', { limit: PAGE_SIZE, before: pages.cursor });
+  const { data, error, isLoading } = useApi(
+    (signal) => api.audit.list({ limit: PAGE_SIZE, before: pages.cursor }, signal),
+    [pages.cursor],
+  );
   return (
     <section>
       <h1>Audit log</h1>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, sendJson } from '../api/client.ts';
+import { errorMessage } from '../api/client.ts';
+import { api } from '../api/endpoints.ts';
 import { canAct, useSignedIn } from '../api/session-store.ts';
-import type { BulkProgress } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { Time } from '../components/Time.tsx';
@@ -17,15 +17,14 @@ const ITEMS_PER_PAGE = 200;
 export function BulkPage({ id }: { id: string }) {
   const session = useSignedIn();
   const items = useCursorStack();
+  // The cursor stack keeps text; an item position is a number.
+  const after = items.cursor === undefined ? undefined : Number(items.cursor);
   const {
     data: bulk,
     error,
     version,
     reload,
-  } = useApi<BulkProgress>(`/api/bulk-actions/${encodeURIComponent(id)}`, {
-    after: items.cursor,
-    limit: ITEMS_PER_PAGE,
-  });
+  } = useApi((signal) => api.bulk.get(id, { after, limit: ITEMS_PER_PAGE }, signal), [id, after]);
   const [cancelError, setCancelError] = useState<string | null>(null);
   const isFinal = bulk ? FINAL_STATUSES.has(bulk.status) : false;
   const hasBulk = bulk !== undefined;
@@ -41,7 +40,7 @@ export function BulkPage({ id }: { id: string }) {
   async function cancel() {
     setCancelError(null);
     try {
-      await sendJson('POST', `/api/bulk-actions/${encodeURIComponent(id)}/cancel`, {});
+      await api.bulk.cancel(id);
     } catch (err) {
       setCancelError(errorMessage(err));
     }

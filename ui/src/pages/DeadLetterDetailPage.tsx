@@ -1,3 +1,4 @@
+import { api } from '../api/endpoints.ts';
 import type { DeadLetter } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Time } from '../components/Time.tsx';
@@ -8,7 +9,7 @@ import { XDeathTable } from './dead-letters/XDeathTable.tsx';
 
 // Everything on this page came from a producer or the broker: it is rendered as text only, in <pre> and cells.
 export function DeadLetterDetailPage({ id }: { id: string }) {
-  const { data: letter, error } = useApi<DeadLetter>(`/api/dead-letters/${encodeURIComponent(id)}`);
+  const { data: letter, error } = useApi((signal) => api.deadLetters.get(id, signal), [id]);
 
   if (!letter) {
     return (

@@ -1,4 +1,4 @@
-import type { DeadLetterPage } from '../api/types.ts';
+import { api } from '../api/endpoints.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SearchFilters } from '../components/SearchFilters.tsx';
@@ -20,12 +20,11 @@ interface Filters {
 
 export function DeadLettersPage({ filters }: { filters: Filters }) {
   const pages = useCursorStack();
-  const { data, error, isLoading } = useApi<DeadLetterPage>('/api/dead-letters', {
-    reason: filters.reason,
-    q: filters.q,
-    limit: PAGE_SIZE,
-    cursor: pages.cursor,
-  });
+  const { data, error, isLoading } = useApi(
+    (signal) =>
+      api.deadLetters.list({ reason: filters.reason, q: filters.q, limit: PAGE_SIZE, cursor: pages.cursor }, signal),
+    [filters.reason, filters.q, pages.cursor],
+  );
   const go = (next: Partial<Filters>) => navigate(href.deadLetters({ reason: filters.reason, q: filters.q, ...next }));
   // A reason from the URL that is not in the list still shows as chosen.
   const reasons = filters.reason && !REASONS.includes(filters.reason) ? [...REASONS, filters.reason] : REASONS;

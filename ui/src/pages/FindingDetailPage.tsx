@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { api } from '../api/endpoints.ts';
 import { canAct, useSignedIn } from '../api/session-store.ts';
 import type { FindingDetail } from '../api/types.ts';
 import { ActionResultNote } from '../components/ActionResultNote.tsx';
@@ -12,8 +13,8 @@ import { FindingActions } from './findings/FindingActions.tsx';
 
 export function FindingDetailPage({ id }: { id: string }) {
   const session = useSignedIn();
-  const { data: finding, error, reload } = useApi<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`);
-  const [confirming, setConfirming] = useState<{ action: string; description: string } | null>(null);
+  const { data: finding, error, reload } = useApi((signal) => api.findings.get(id, signal), [id]);
+  const [confirming, setConfirming] = useState<ActionDetail | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
   /** Bumped after each action request, so the history below shows it. */
   const [actionsVersion, setActionsVersion] = useState(0);
@@ -31,8 +32,6 @@ export function FindingDetailPage({ id }: { id: string }) {
 
   const orderId = orderIdOf(finding.evidence);
   const deadLetterId = finding.kind === 'dead-letter' ? finding.evidence.deadLetterId : undefined;
-  // The server's own words for each action; a finding from an older server falls back to the action's name.
-  const details = finding.actionDetails ?? finding.actions.map((action) => ({ action, description: action }));
 
   return (
     <section data-testid="finding-detail">
@@ -93,7 +92,7 @@ export function FindingDetailPage({ id }: { id: string }) {
       <h2>Actions</h2>
       <ActionButtons
         finding={finding}
-        details={details}
+        details={finding.actionDetails}
         allowActions={canAct(session)}
         reasonNotAllowed={session.readOnly ? 'Recon is read-only' : `your role is ${session.user.role}`}
         onPick={(picked) => {
@@ -131,12 +130,15 @@ export function FindingDetailPage({ id }: { id: string }) {
   );
 }
 
+type ActionDetail = FindingDetail['actionDetails'][number];
+
 interface ButtonsProps {
   finding: FindingDetail;
-  details: Array<{ action: string; description: string }>;
+  /** The server's own words for each action. */
+  details: ActionDetail[];
   allowActions: boolean;
   reasonNotAllowed: string;
-  onPick(picked: { action: string; description: string }): void;
+  onPick(picked: ActionDetail): void;
 }
 
 /** Hidden, not just disabled, when the operator cannot act: the server refuses anyway, and says why here. */

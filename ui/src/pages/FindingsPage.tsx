@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
+import { api } from '../api/endpoints.ts';
 import { canAct, useSignedIn } from '../api/session-store.ts';
-import type { Finding, FindingPage } from '../api/types.ts';
+import type { Finding } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { useApi } from '../hooks/use-api.ts';
@@ -16,13 +17,11 @@ export function FindingsPage({ filters }: { filters: FindingFilters }) {
   const session = useSignedIn();
   const allowActions = canAct(session);
   const pages = useCursorStack();
-  const { data, error, isLoading } = useApi<FindingPage>('/api/findings', {
-    kind: filters.kind,
-    state: filters.state,
-    q: filters.q,
-    limit: PAGE_SIZE,
-    cursor: pages.cursor,
-  });
+  const { kind, state, q } = filters;
+  const { data, error, isLoading } = useApi(
+    (signal) => api.findings.list({ kind, state, q, limit: PAGE_SIZE, cursor: pages.cursor }, signal),
+    [kind, state, q, pages.cursor],
+  );
   // Selected findings across pages, with their allowed actions (the bulk dialog offers what they have in common).
   const [selected, setSelected] = useState<ReadonlyMap<string, Finding>>(new Map());
   const [isBulkOpen, setIsBulkOpen] = useState(false);

@@ -1,3 +1,4 @@
+import { api } from '../api/endpoints.ts';
 import type { OrderTimeline, TimelineEvent } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { QueueTable } from '../components/QueueTable.tsx';
@@ -8,7 +9,7 @@ import { href } from '../routing/routes.ts';
 
 /** One order's story across the order database, the broker, dead letters, the dispatch database and Recon. */
 export function OrderTimelinePage({ orderId }: { orderId: string }) {
-  const { data, error } = useApi<OrderTimeline>(`/api/orders/${encodeURIComponent(orderId)}/timeline`);
+  const { data, error } = useApi((signal) => api.orders.timeline(orderId, signal), [orderId]);
 
   return (
     <section>

@@ -1,5 +1,5 @@
+import { api } from '../api/endpoints.ts';
 import { useSignedIn } from '../api/session-store.ts';
-import type { UserList } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useApi } from '../hooks/use-api.ts';
 import { AddUserForm } from './users/AddUserForm.tsx';
@@ -7,7 +7,7 @@ import { AddUserForm } from './users/AddUserForm.tsx';
 export function UsersPage() {
   const session = useSignedIn();
   const isAdmin = session.user.role === 'admin';
-  const { data, error, reload } = useApi<UserList>(isAdmin ? '/api/users' : null);
+  const { data, error, reload } = useApi(isAdmin ? (signal) => api.users.list(signal) : null, []);
 
   if (!isAdmin) {
     return (

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ACTION_NAMES } from '../../../../reconcilers/registry.ts';
-import { errorMessage, sendJson } from '../../api/client.ts';
-import type { BulkPlan, BulkStarted, Finding } from '../../api/types.ts';
+import { errorMessage } from '../../api/client.ts';
+import { api } from '../../api/endpoints.ts';
+import type { ActionName, BulkBody, BulkPlan, Finding } from '../../api/types.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { newIdempotencyKey } from '../../lib/idempotency-key.ts';
@@ -28,14 +29,14 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
   const options = offeredActions(scope === 'selection' ? selected : []);
   const [chosen, setChosen] = useState<string>(options[0]!);
   // A scope change can take the chosen action off the list: then the first one offered is what runs.
-  const action = options.includes(chosen) ? chosen : options[0]!;
+  const action = options.find((name) => name === chosen) ?? options[0]!;
   const [reason, setReason] = useState('');
   const [ratePerSecond, setRatePerSecond] = useState(20);
   const [plan, setPlan] = useState<{ plan: BulkPlan; idempotencyKey: string } | null>(null);
   const [isSending, setIsSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const body = () => ({
+  const body = (): BulkBody => ({
     action,
     reason: reason.trim(),
     ratePerSecond,
@@ -52,7 +53,7 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
 
   async function dryRun() {
     await send(async () => {
-      const { body: planned } = await sendJson<BulkPlan>('POST', '/api/bulk-actions', { ...body(), dryRun: true });
+      const planned = await api.bulk.plan(body());
       // One key per shown plan: a retried Execute of this plan replays, a new plan is a new request.
       setPlan({ plan: planned, idempotencyKey: newIdempotencyKey() });
     });
@@ -61,9 +62,7 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
   async function execute() {
     if (!plan) return;
     await send(async () => {
-      const { body: started } = await sendJson<BulkStarted>('POST', '/api/bulk-actions', body(), {
-        headers: { 'Idempotency-Key': plan.idempotencyKey },
-      });
+      const started = await api.bulk.start(body(), plan.idempotencyKey);
       navigate(href.bulk(started.id));
     });
   }
@@ -170,9 +169,9 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
  * The actions every selected finding allows. For a filter, or a selection with nothing in common, every action:
  * the dry run then says which items it skips and why.
  */
-function offeredActions(selected: Finding[]): readonly string[] {
-  const [first, ...rest] = selected;
-  const actionsOf = (f: Finding): readonly string[] => f.actions;
-  const common = (first ? actionsOf(first) : []).filter((action) => rest.every((f) => actionsOf(f).includes(action)));
+function offeredActions(selected: Finding[]): readonly ActionName[] {
+  // Each finding's actions are its own kind's: read them as names, whatever the kind.
+  const allows = (f: Finding, action: ActionName) => (f.actions as readonly string[]).includes(action);
+  const common = ACTION_NAMES.filter((action) => selected.every((f) => allows(f, action)));
   return common.length > 0 ? common : ACTION_NAMES;
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { ActionPage } from '../../api/types.ts';
+import { api } from '../../api/endpoints.ts';
 import { ActionsTable } from '../../components/ActionsTable.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useApi } from '../../hooks/use-api.ts';
@@ -12,7 +12,7 @@ interface Props {
 
 /** What was already tried on this finding: before pressing a button, an operator sees who did what and how it ended. */
 export function FindingActions({ findingId, version }: Props) {
-  const { data, error, reload } = useApi<ActionPage>('/api/actions', { findingId, limit: 20 });
+  const { data, error, reload } = useApi((signal) => api.actions.list({ findingId, limit: 20 }, signal), [findingId]);
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { errorMessage, sendJson } from '../../api/client.ts';
+import { errorMessage } from '../../api/client.ts';
+import { api } from '../../api/endpoints.ts';
 import type { Role } from '../../api/types.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
@@ -19,7 +20,7 @@ export function AddUserForm({ onAdded }: { onAdded(): void }) {
     setError(null);
     setAdded(null);
     try {
-      await sendJson('POST', '/api/users', { name: name.trim(), role, password });
+      await api.users.add({ name: name.trim(), role, password });
       setAdded(`${name.trim()} added as ${role}.`);
       setName('');
       setPassword('');
