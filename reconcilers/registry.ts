@@ -7,7 +7,7 @@ import { stuckOutbox } from './kinds/stuck-outbox.ts';
 import { unackedStuck } from './kinds/unacked-stuck.ts';
 import { unconfirmedPublishes } from './kinds/unconfirmed-publishes.ts';
 import type { Repair } from './repair.ts';
-import type { FindingState, Severity, Verdict } from './vocabulary.ts';
+import type { FindingState, FindingSubjects, Severity, Verdict } from './vocabulary.ts';
 
 /**
  * Every finding kind Recon knows, in the order it lists them (metrics, the overview, the UI). Adding a kind is one
@@ -47,6 +47,8 @@ export type Finding = {
     lastSeenAt: Date;
     resolvedAt: Date | null;
     evidence: EvidenceOf<K>;
+    /** The order and message it is about, as its kind named them from the evidence. */
+    subjects: FindingSubjects;
     actions: ActionsOf<K>[];
   };
 }[FindingKind];

@@ -50,6 +50,8 @@ export const mappingSchema = z
         createdAt: identifier.default('created_at'),
         updatedAt: identifier.default('updated_at'),
         orderSnapshot: identifier.default('order_snapshot'),
+        /** Who rides for the dispatch, shown on the order's timeline; null when the table has no such column. */
+        courier: identifier.nullable().default('courier'),
         /** Status values of a dispatch that no longer counts as the order's dispatch; cancel-dispatch sets the first. */
         cancelledStatuses: z.array(z.string()).min(1).default(['cancelled']),
       })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Registry } from 'prom-client';
+import type { TimelinePort } from '../../reconcilers/ports/timeline.ts';
 import type { ActionService } from '../actions/action-service.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BrokerView } from '../broker-poller.ts';
@@ -26,7 +27,6 @@ import { overviewRoutes } from './routes-overview.ts';
 import { sessionRoutes } from './routes-session.ts';
 import { uiRoutes } from './routes-ui.ts';
 import { usersRoutes } from './routes-users.ts';
-import type { TimelinePort } from './timeline.ts';
 
 /** The methods the app logs through; a pino logger and `console` both fit. */
 export interface ErrorLogger {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FINDING_KINDS, repairOf } from '../../reconcilers/registry.ts';
+import { FINDING_KINDS, kindNamed, repairOf } from '../../reconcilers/registry.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
@@ -49,7 +49,13 @@ export function findingsRoutes(store: ReconStore): Hono {
       const repair = repairOf(finding.kind, action);
       return repair ? [{ action, description: repair.describe(finding.evidence, finding.key) }] : [];
     });
-    return c.json<FindingDetailJson>(asJson({ ...finding, actionDetails }));
+    // A row of a kind this version no longer knows still shows, named by its kind.
+    const kind = kindNamed(finding.kind);
+    const words = {
+      title: kind?.title ?? finding.kind,
+      explanation: kind?.explain(finding.evidence, finding.key) ?? '',
+    };
+    return c.json<FindingDetailJson>(asJson({ ...finding, ...words, actionDetails }));
   });
 
   return app;

@@ -1,17 +1,15 @@
+import type { OrderHistory } from '../../reconcilers/ports/timeline.ts';
 import type { Finding } from '../../reconcilers/registry.ts';
 import type { DeadLetterSummary } from '../store/dead-letter-types.ts';
-import type { TimelineRows } from './timeline.ts';
 import type { TimelineEventJson, TimelineSource } from './wire.ts';
 
-// Merges an order's rows and findings into one time-ordered story, so an operator reads "created → published →
-// confirmed → assigned" and sees where it stopped. Pure: the route passes what it read.
+// Merges an order's history and findings into one time-ordered story, so an operator reads "created → published →
+// confirmed → assigned" and sees where it stopped. Pure: the route passes what it read, already mapped to facts.
 
 export type TimelineEvent = Omit<TimelineEventJson, 'at'> & { at: Date };
 
-type Row = Record<string, unknown>;
-
 export function toTimelineEvents(
-  rows: TimelineRows,
+  history: OrderHistory,
   findings: readonly Finding[],
   deadLetters: readonly DeadLetterSummary[] = [],
 ): TimelineEvent[] {
@@ -19,34 +17,28 @@ export function toTimelineEvents(
   const push = (at: Date | null, source: TimelineSource, type: string, detail: TimelineEvent['detail']) => {
     if (at) events.push({ at, source, type, detail });
   };
+  const isLater = (later: Date | null, earlier: Date | null): later is Date => !!later && !!earlier && later > earlier;
 
-  const order = asRow(rows.order);
+  const { order } = history;
   if (order) {
-    const created = dateOf(order, 'createdAt');
-    const updated = dateOf(order, 'updatedAt');
-    push(created, 'order', 'created', { status: textOf(order, 'status') });
-    if (updated && created && updated > created) push(updated, 'order', 'updated', { status: textOf(order, 'status') });
+    push(order.createdAt, 'order', 'created', { status: order.status });
+    if (isLater(order.updatedAt, order.createdAt)) push(order.updatedAt, 'order', 'updated', { status: order.status });
   }
-  for (const row of rows.outbox.map(asRow)) {
-    if (!row) continue;
-    const messageId = textOf(row, 'messageId');
-    push(dateOf(row, 'createdAt'), 'outbox', 'created', { messageId, eventType: textOf(row, 'eventType') });
-    push(dateOf(row, 'publishedAt'), 'outbox', 'published', { messageId, attempts: numberOf(row, 'attempts') });
-    push(dateOf(row, 'confirmedAt'), 'outbox', 'confirmed', { messageId });
+  for (const row of history.outbox) {
+    const { messageId } = row;
+    push(row.createdAt, 'outbox', 'created', { messageId, eventType: row.eventType });
+    push(row.publishedAt, 'outbox', 'published', { messageId, attempts: row.attempts });
+    push(row.confirmedAt, 'outbox', 'confirmed', { messageId });
   }
-  for (const row of rows.dispatches.map(asRow)) {
-    if (!row) continue;
-    const created = dateOf(row, 'createdAt');
-    const updated = dateOf(row, 'updatedAt');
-    const dispatchId = textOf(row, 'id');
-    push(created, 'dispatch', 'assigned', {
+  for (const dispatch of history.dispatches) {
+    const dispatchId = dispatch.id;
+    push(dispatch.createdAt, 'dispatch', 'assigned', {
       dispatchId,
-      courier: textOf(row, 'courier'),
-      messageId: textOf(row, 'messageId'),
+      courier: dispatch.courier,
+      messageId: dispatch.messageId,
     });
-    if (updated && created && updated > created) {
-      push(updated, 'dispatch', 'updated', { dispatchId, status: textOf(row, 'status') });
-    }
+    if (isLater(dispatch.updatedAt, dispatch.createdAt))
+      push(dispatch.updatedAt, 'dispatch', 'updated', { dispatchId, status: dispatch.status });
   }
   // When Recon took custody: the broker's own death time is in the letter's x-death.
   for (const d of deadLetters) {
@@ -65,30 +57,4 @@ export function toTimelineEvents(
   // Array.prototype.sort is stable: on equal times the insertion order (order, outbox, dispatch, dead letter,
   // finding) holds, which is also the causal order of the happy path.
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
-}
-
-function asRow(value: unknown): Row | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : null;
-}
-
-// The port hands rows through as its implementation read them: accept the mapped camelCase name and the
-// reference schema's snake_case column, whichever is there.
-function field(row: Row, camel: string): unknown {
-  return row[camel] ?? row[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
-}
-
-function dateOf(row: Row, name: string): Date | null {
-  const value = field(row, name);
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-  return date && !Number.isNaN(date.getTime()) ? date : null;
-}
-
-function textOf(row: Row, name: string): string | null {
-  const value = field(row, name);
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
-}
-
-function numberOf(row: Row, name: string): number | null {
-  const value = field(row, name);
-  return typeof value === 'number' ? value : null;
 }

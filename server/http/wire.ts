@@ -98,7 +98,12 @@ export interface FindingPageJson {
 }
 
 /** GET /api/findings/:id: the finding, and what each of its actions would do, in the operator's words. */
-export type FindingDetailJson = FindingJson & { actionDetails: Array<{ action: ActionName; description: string }> };
+/** GET /api/findings/:id: the finding, what its kind calls it and says of it, and each action's effect in words. */
+export type FindingDetailJson = FindingJson & {
+  title: string;
+  explanation: string;
+  actionDetails: Array<{ action: ActionName; description: string }>;
+};
 
 export type OverviewQuery = { minutes?: number };
 

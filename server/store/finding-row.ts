@@ -13,10 +13,12 @@ export interface FindingRow {
   last_seen_at: Date;
   resolved_at: Date | null;
   evidence: unknown;
+  order_id: string | null;
+  message_id: string | null;
 }
 
 export const FINDING_COLUMNS =
-  'id, kind, key, severity, verdict, state, first_seen_at, last_seen_at, resolved_at, evidence';
+  'id, kind, key, severity, verdict, state, first_seen_at, last_seen_at, resolved_at, evidence, order_id, message_id';
 
 /**
  * The row as its kind's finding. The evidence is what that kind's detect wrote (only the engines write findings),
@@ -35,5 +37,6 @@ export const toFinding = (row: FindingRow): Finding =>
     lastSeenAt: row.last_seen_at,
     resolvedAt: row.resolved_at,
     evidence: row.evidence,
+    subjects: { orderId: row.order_id, messageId: row.message_id },
     actions: actionsOf(row.kind),
   }) as Finding;

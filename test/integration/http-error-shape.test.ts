@@ -202,7 +202,7 @@ describe('one error shape', () => {
     const app = createApp({
       store: failing,
       metrics: createMetrics(createMetricsState()),
-      timeline: { order: async () => ({ order: null, outbox: [], dispatches: [] }) },
+      timeline: { orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }) },
       isReady: async () => true,
       users: createUserStore(pool),
       logger: { error: () => {} },

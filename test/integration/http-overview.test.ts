@@ -23,7 +23,7 @@ let users: UserStore;
 let viewer: string;
 
 function makeApp(overrides: Partial<AppDeps> = {}) {
-  const timeline = { order: async () => ({ order: null, outbox: [], dispatches: [] }) };
+  const timeline = { orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }) };
   const metrics = createMetrics(createMetricsState(() => NOW));
   return createApp({ store, metrics, timeline, isReady: async () => true, now: () => NOW, users, ...overrides });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TimelinePort } from '../../reconcilers/ports/timeline.ts';
 import { createApp } from '../../server/http/app.ts';
-import type { TimelinePort } from '../../server/http/timeline.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
@@ -23,15 +23,35 @@ let app: ReturnType<typeof createApp>;
 let viewer: string;
 let ordersDown = false;
 
-// Rows as the port's implementation may hand them over: camelCase Dates for the order, snake_case strings
-// for the dispatch (the reference schema's columns), to show the merge reads either.
+// The history as the port hands it over: each row's mapped facts, and its columns whole. (The adapter's mapping of a
+// real schema, the reference one or another, is tested in timeline-mapping.test.ts.)
 const timeline: TimelinePort = {
-  async order() {
+  async orderHistory() {
     if (ordersDown) return { unavailable: ['orders'] };
     return {
-      order: { id: orderId, status: 'placed', createdAt: at(0), updatedAt: at(0) },
-      outbox: [{ messageId, eventType: 'order.created', createdAt: at(0), publishedAt: at(200), confirmedAt: at(201) }],
-      dispatches: [{ id: '7', courier: 'c-1', message_id: messageId, created_at: at(202).toISOString() }],
+      order: { id: orderId, status: 'placed', createdAt: at(0), updatedAt: at(0), columns: { id: orderId } },
+      outbox: [
+        {
+          messageId,
+          eventType: 'order.created',
+          createdAt: at(0),
+          publishedAt: at(200),
+          confirmedAt: at(201),
+          attempts: 1,
+          columns: {},
+        },
+      ],
+      dispatches: [
+        {
+          id: '7',
+          courier: 'c-1',
+          messageId,
+          status: 'assigned',
+          createdAt: at(202),
+          updatedAt: at(202),
+          columns: { id: 7, courier: 'c-1' },
+        },
+      ],
     };
   },
 };

@@ -50,6 +50,7 @@ describe('applying judgements to the PostgreSQL store', () => {
       lastSeenAt: at(10),
       resolvedAt: null,
       evidence: { orderId: 'order-1', ageSeconds: 600 },
+      subjects: { orderId: 'order-1', messageId: null },
       actions: ['redeliver'],
     });
     expect(await occurrences(ID)).toBe(1);

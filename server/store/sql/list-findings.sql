@@ -7,7 +7,7 @@ WITH after AS (
   SELECT timestamptz 'epoch' + $4::bigint * interval '1 microsecond' AS at
 )
 SELECT
-  id, kind, key, severity, verdict, state, first_seen_at, last_seen_at, resolved_at, evidence,
+  id, kind, key, severity, verdict, state, first_seen_at, last_seen_at, resolved_at, evidence, order_id, message_id,
   -- Microseconds, not a JS Date: a millisecond cursor would skip or repeat rows stamped within one millisecond.
   (extract(epoch FROM last_seen_at) * 1000000)::bigint AS last_seen_micros
 FROM findings, after

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DASH, formatAge, formatCount, formatRate, orderIdOf } from './format.ts';
+import { DASH, formatAge, formatCount, formatRate } from './format.ts';
 
 describe('format', () => {
   it('shows a dash, not zero, for a value the server did not send', () => {
@@ -13,11 +13,5 @@ describe('format', () => {
     expect(formatAge(12)).toBe('12 s');
     expect(formatAge(3 * 3600 + 5 * 60 + 9)).toBe('3 h 5 min');
     expect(formatAge(2 * 86_400 + 4 * 3600)).toBe('2 d 4 h');
-  });
-
-  it('reads the order id from evidence only when it is a non-empty string', () => {
-    expect(orderIdOf({ orderId: 'abc' })).toBe('abc');
-    expect(orderIdOf({ orderId: 42 })).toBeNull();
-    expect(orderIdOf({})).toBeNull();
   });
 });

@@ -56,9 +56,3 @@ export function toPrettyJson(value: unknown): string {
     return String(value);
   }
 }
-
-/** Evidence holds `orderId` when the finding is about an order (every order-scoped kind, outbox rows, dead letters). */
-export function orderIdOf(evidence: Record<string, unknown>): string | null {
-  const id = evidence.orderId;
-  return typeof id === 'string' && id !== '' ? id : null;
-}

@@ -7,7 +7,7 @@ import { type ActionResult, ConfirmActionDialog } from '../components/ConfirmAct
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Time } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
-import { orderIdOf, toPrettyJson } from '../lib/format.ts';
+import { toPrettyJson } from '../lib/format.ts';
 import { href } from '../routing/routes.ts';
 import { FindingActions } from './findings/FindingActions.tsx';
 
@@ -30,7 +30,7 @@ export function FindingDetailPage({ id }: { id: string }) {
     );
   }
 
-  const orderId = orderIdOf(finding.evidence);
+  const { orderId } = finding.subjects;
   const deadLetterId = finding.kind === 'dead-letter' ? finding.evidence.deadLetterId : undefined;
 
   return (
@@ -39,8 +39,9 @@ export function FindingDetailPage({ id }: { id: string }) {
         <a href={href.findings({ kind: finding.kind })}>← {finding.kind} findings</a>
       </p>
       <h1>
-        {finding.kind} <span class="mono">{finding.key}</span>
+        {finding.title} <span class="mono">{finding.key}</span>
       </h1>
+      <p data-testid="finding-explanation">{finding.explanation}</p>
       <ErrorText error={error} />
       <dl class="facts">
         <dt>Kind</dt>
