@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
+import { startPeriodic } from '../periodic.ts';
 import { createBackoff } from './backoff.ts';
 import { consumeDeadLetterQueue, type QueueConsumer } from './dead-letter-queue.ts';
 
@@ -39,7 +39,7 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
   const active = new Map<string, QueueConsumer>();
   const connectBackoff = createBackoff();
   const queueBackoff = new Map(queues.map((queue) => [queue, createBackoff()]));
-  const stopping = new AbortController();
+  let isStopping = false;
 
   const connect = async () => {
     try {
@@ -85,7 +85,7 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
   };
 
   const tick = async () => {
-    if (stopping.signal.aborted || !isLeader()) return release();
+    if (isStopping || !isLeader()) return release();
     for (const [queue, consumer] of active) {
       if (consumer.isOpen()) continue;
       active.delete(queue);
@@ -99,19 +99,14 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
     }
   };
 
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
-      await tick().catch((err: Error) => log.warn({ err: err.message }, 'dead-letter supervisor failed'));
-      await sleep(TICK_MS, undefined, { signal: stopping.signal }).catch(() => {});
-    }
-    await release();
-  })();
+  const supervisor = startPeriodic({ name: 'dead-letter supervisor', intervalMs: TICK_MS, run: tick, log });
 
   return {
     consuming: () => [...active].filter(([, consumer]) => consumer.isOpen()).map(([queue]) => queue),
     async stop() {
-      stopping.abort();
-      await loop;
+      isStopping = true;
+      await supervisor.stop();
+      await release();
     },
   };
 }
