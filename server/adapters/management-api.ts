@@ -10,7 +10,7 @@ import { toChannelStats, toConsumerInfo, toOverview, toQueueStats } from './mana
 // - watched queues are read one by one (`GET /api/queues/{vhost}/{name}`, a 404 meaning "not declared"); only a
 //   long list of names is read by one name-filtered listing instead;
 // - consumers likewise, from their queue's `consumer_details`: `/api/consumers/{vhost}` returns every consumer of
-//   the vhost, unpaged (1.25 MB at a consumer per queue, for the one Recon needs);
+//   the vhost, unpaged (megabytes at a consumer per queue, for the one Recon needs);
 // - channels from the broker-wide `/api/channels`, which pages (a vhost's channel listing ignores paging on 3.10
 //   and returns every channel), sorted so that the scan stops at the first channel holding nothing;
 // - `columns=` is honoured two levels deep (`message_stats.ack_details`, not `...ack_details.rate`), three inside
