@@ -70,5 +70,17 @@ export function repairOf(kind: string, action: string): Repair<unknown> | undefi
   return repairs && Object.hasOwn(repairs, action) ? repairs[action] : undefined;
 }
 
+/**
+ * Words about a stored finding, for people: a kind's `explain` or a repair's `describe`. Evidence an older version
+ * of Recon wrote may lack a field this one reads; the page then shows the fallback rather than fail.
+ */
+export function inWords(words: () => string, fallback: string): string {
+  try {
+    return words();
+  } catch {
+    return fallback;
+  }
+}
+
 /** The actions an operator may take on a finding of this kind, in the kind's order. */
 export const actionsOf = (kind: string): string[] => Object.keys(BY_NAME.get(kind)?.repairs ?? {});

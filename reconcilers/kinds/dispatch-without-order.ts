@@ -49,7 +49,8 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 /** `make-up-order`: the replenisher's job done by hand, from the order the dispatch service received. */
 const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRecord; from: LiveDispatch }>({
   describe: (e) => `Create order ${e.orderId} from the order snapshot its dispatch received`,
-  target: (e) => `order:${e.orderId}`,
+  // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
+  target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
     const existing = await ports.orders.getOrder(orderId);
     if (existing) {
@@ -76,7 +77,7 @@ const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRec
 /** `cancel-dispatch`: the order really is gone, so its couriers stand down. Conditional: never cancels twice. */
 const cancelDispatch = defineRepair<DispatchWithoutOrderEvidence, readonly LiveDispatch[]>({
   describe: (e) => `Cancel every live dispatch of order ${e.orderId}, which does not exist`,
-  target: (e) => `order:${e.orderId}`,
+  target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
     if (await ports.orders.getOrder(orderId)) return settle(superseded(`order ${orderId} exists now`));
     const live = await ports.dispatch.liveDispatches(orderId);

@@ -58,7 +58,8 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 const cancelExtras = defineRepair<DuplicateDispatchEvidence, { kept: LiveDispatch; extras: LiveDispatch[] }>({
   describe: (e) =>
     `Cancel the extra dispatches ${JSON.stringify(e.extraDispatchIds)} of order ${e.orderId}, keeping ${e.keptDispatchId}`,
-  target: (e) => `order:${e.orderId}`,
+  // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
+  target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
     const [kept, ...extras] = [...(await ports.dispatch.liveDispatches(orderId))].sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || Number(a.id) - Number(b.id),

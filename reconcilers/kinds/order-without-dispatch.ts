@@ -60,7 +60,8 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
   describe: (e) =>
     `Publish order.created for order ${e.orderId} again (a new message id) so the dispatch service assigns a courier`,
-  target: (e) => `order:${e.orderId}`,
+  // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
+  target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, messageId, isRetry }, ports) {
     if (isRetry && (await ports.dispatch.isProcessed(messageId)))
       return settle(done('the dispatch service processed the redelivered message'));

@@ -53,7 +53,7 @@ function detect(snapshot: OutboxSnapshot, now: Date, { graceMs }: GraceSettings)
 const republish = defineRepair<StuckOutboxEvidence, OutboxRecord>({
   describe: (e) =>
     `Republish outbox message ${e.messageId} of order ${e.orderId} and mark it confirmed on the broker's confirm`,
-  target: (e) => `outbox:${e.messageId}`,
+  target: (_e, messageId) => `outbox:${messageId}`,
   async premise({ evidence: { messageId }, isRetry }, ports) {
     const row = await ports.orders.getOutbox(messageId);
     if (!row) return settle(superseded(`outbox message ${messageId} no longer exists`));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type ActionName, repairOf } from '../../reconcilers/registry.ts';
+import { type ActionName, inWords, repairOf } from '../../reconcilers/registry.ts';
 import type { BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { ActionAnswer, ActionService } from './action-service.ts';
@@ -53,7 +53,8 @@ export function createBulkActions(deps: {
     const repair = repairOf(finding.kind, action);
     if (!repair) return { findingId, plan: 'skip', detail: `${action} does not apply to a ${finding.kind} finding` };
     if (finding.state === 'resolved') return { findingId, plan: 'skip', detail: 'resolved: nothing to repair' };
-    return { findingId, plan: 'act', detail: repair.describe(finding.evidence, finding.key) };
+    const detail = inWords(() => repair.describe(finding.evidence, finding.key), `${action} ${finding.id}`);
+    return { findingId, plan: 'act', detail };
   }
 
   async function start(request: BulkRequest): Promise<{ id: string; isNew: boolean }> {

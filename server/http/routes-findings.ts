@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FINDING_KINDS, kindNamed, repairOf } from '../../reconcilers/registry.ts';
+import { FINDING_KINDS, inWords, kindNamed, repairOf } from '../../reconcilers/registry.ts';
 import { InvalidCursorError } from '../store/finding-cursor.ts';
 import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
@@ -47,13 +47,14 @@ export function findingsRoutes(store: ReconStore): Hono {
     // Each allowed action with its effect in the operator's words, for the confirmation the UI shows.
     const actionDetails = finding.actions.flatMap((action) => {
       const repair = repairOf(finding.kind, action);
-      return repair ? [{ action, description: repair.describe(finding.evidence, finding.key) }] : [];
+      const description = inWords(() => repair?.describe(finding.evidence, finding.key) ?? action, action);
+      return repair ? [{ action, description }] : [];
     });
     // A row of a kind this version no longer knows still shows, named by its kind.
     const kind = kindNamed(finding.kind);
     const words = {
       title: kind?.title ?? finding.kind,
-      explanation: kind?.explain(finding.evidence, finding.key) ?? '',
+      explanation: inWords(() => kind?.explain(finding.evidence, finding.key) ?? '', ''),
     };
     return c.json<FindingDetailJson>(asJson({ ...finding, ...words, actionDetails }));
   });

@@ -51,6 +51,7 @@ describe('looking findings up in the PostgreSQL store', () => {
         'resolvedAt',
         'severity',
         'state',
+        'subjects',
         'verdict',
       ]);
       expect(finding?.firstSeenAt).toBeInstanceOf(Date);
