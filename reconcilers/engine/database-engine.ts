@@ -3,6 +3,7 @@ import type { DispatchPort, OrdersPort } from '../ports/business-db.ts';
 import type { FindingsPort, WatermarkPort } from '../ports/findings-store.ts';
 import { createFindingsWriter } from './findings-writer.ts';
 import { runFullSweep, type SweepReport } from './full-sweep.ts';
+import { createHeldWatermarks } from './held-watermarks.ts';
 import { type CycleReport, runIncrementalCycle } from './incremental-cycle.ts';
 import type { DatabaseEngineContext, SourceHealthPort } from './judge-orders.ts';
 
@@ -34,14 +35,15 @@ export interface DatabaseEngine {
 
 /**
  * The incremental cycle and the full sweep over the two business databases, sharing one findings writer that holds
- * the open findings across runs (read again at each re-check, after a failed write, and after `reset`). Runs must
- * not overlap: the caller runs one at a time.
+ * the open findings across runs (read again at each re-check, after a failed write, and after `reset`) and the
+ * watermarks, held likewise. Runs must not overlap: the caller runs one at a time.
  */
 export function createDatabaseEngine(deps: DatabaseEngineDeps): DatabaseEngine {
+  const watermarks = createHeldWatermarks(deps.store);
   const ctx: DatabaseEngineContext = {
     ...deps,
     findings: createFindingsWriter(deps.store, [...deps.orderKinds, ...deps.outboxKinds]),
-    watermarks: deps.store,
+    watermarks,
   };
   let lastRecheckAt: number | null = null;
   return {
@@ -54,6 +56,7 @@ export function createDatabaseEngine(deps: DatabaseEngineDeps): DatabaseEngine {
     runSweep: (now) => runFullSweep(ctx, now),
     reset() {
       ctx.findings.forget();
+      watermarks.forget();
       lastRecheckAt = null;
     },
   };
