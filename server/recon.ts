@@ -40,6 +40,7 @@ import { createPgStore } from './store/pg-store.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { ReconStore } from './store/types.ts';
 import { createUserStore } from './store/user-store.ts';
+import type { DeadLetterQueue } from './watched-system/model.ts';
 
 /** One advisory lock id for "the replica that runs the reconcilers", in Recon's own database. */
 const LEADER_LOCK_KEY = 0x7265636f; // 'reco'
@@ -63,7 +64,15 @@ export interface Recon {
  */
 export async function startRecon(
   config: ReconConfig,
-  { log, listen = true }: { log: Logger; listen?: boolean },
+  {
+    log,
+    listen = true,
+    // Until the watched-system file feeds them: RECON_DEAD_LETTER_QUEUES, the reference system's kind of queue.
+    watchedDeadLetters = {
+      queues: config.deadLetterQueues.map((queue) => ({ queue, style: 'dead-letter-exchange' })),
+      orderIdPath: '$.orderId',
+    },
+  }: { log: Logger; listen?: boolean; watchedDeadLetters?: { queues: DeadLetterQueue[]; orderIdPath: string } },
 ): Promise<Recon> {
   const reconPool = await openReconDatabase(config.reconDatabaseUrl);
   const store = createPgStore(reconPool);
@@ -134,7 +143,7 @@ export async function startRecon(
   // the lock); the dedupe key makes a letter stored by two holders during a handover still one row.
   const deadLetterConsumer = startDeadLetterConsumer({
     url: config.rabbitmqUrl,
-    queues: config.deadLetterQueues,
+    ...watchedDeadLetters,
     maxBodyBytes: config.deadLetterMaxBytes,
     handle: createDeadLetterCustody({ store: deadLetters, judging: deadLetterJudging }),
     isLeader,
@@ -187,7 +196,7 @@ export async function startRecon(
     state: metricsState,
     store,
     deadLetters,
-    deadLetterQueues: config.deadLetterQueues,
+    deadLetterQueues: watchedDeadLetters.queues.map(({ queue }) => queue),
     health,
     isLeader,
     intervalMs: config.pollIntervalMs,

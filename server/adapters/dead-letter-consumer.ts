@@ -2,6 +2,8 @@ import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
 import { startPeriodic } from '../periodic.ts';
+import { parseJsonPath } from '../watched-system/json-path.ts';
+import type { DeadLetterQueue } from '../watched-system/model.ts';
 import { createBackoff } from './backoff.ts';
 import { consumeDeadLetterQueue, type QueueConsumer } from './dead-letter-queue.ts';
 
@@ -10,7 +12,9 @@ const TICK_MS = 500;
 
 export interface DeadLetterConsumerOptions {
   url: string;
-  queues: readonly string[];
+  queues: readonly DeadLetterQueue[];
+  /** JSON path of the order id in a letter's body (`$.message.orderId`); a bad one throws here, at start. */
+  orderIdPath: string;
   maxBodyBytes: number;
   /** Resolves once the letter is committed; only then is the delivery acked. A rejection requeues it. */
   handle(record: DeadLetterRecord): Promise<void>;
@@ -34,11 +38,12 @@ export interface DeadLetterConsumer {
  * leadership, reconnects with backoff after any loss, and reopens each queue's consumer on its own backoff.
  */
 export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): DeadLetterConsumer {
-  const { url, queues, isLeader, log, retryPauseMs = 1_000 } = options;
+  const { url, queues, maxBodyBytes, handle, isLeader, log, retryPauseMs = 1_000 } = options;
+  const orderIdPath = parseJsonPath(options.orderIdPath);
   let connection: ChannelModel | undefined;
   const active = new Map<string, QueueConsumer>();
   const connectBackoff = createBackoff();
-  const queueBackoff = new Map(queues.map((queue) => [queue, createBackoff()]));
+  const queueBackoff = new Map(queues.map(({ queue }) => [queue, createBackoff()]));
   let isStopping = false;
 
   const connect = async () => {
@@ -59,12 +64,21 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
     }
   };
 
-  const consume = async (conn: ChannelModel, queue: string) => {
+  const consume = async (conn: ChannelModel, source: DeadLetterQueue) => {
+    const { queue, style } = source;
     const backoff = queueBackoff.get(queue)!;
     try {
-      active.set(queue, await consumeDeadLetterQueue(conn, { ...options, queue, retryPauseMs }));
+      const consumer = await consumeDeadLetterQueue(conn, {
+        source,
+        maxBodyBytes,
+        orderIdPath,
+        handle,
+        log,
+        retryPauseMs,
+      });
+      active.set(queue, consumer);
       backoff.succeeded();
-      log.info({ queue }, 'taking custody of dead letters');
+      log.info({ queue, style }, 'taking custody of dead letters');
     } catch (err) {
       // A queue that does not exist (yet) is retried quietly after the first warning.
       const isFirst = backoff.failed() === 1;
@@ -94,8 +108,8 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
     if (!connection && connectBackoff.isDue()) await connect();
     const conn = connection;
     if (!conn) return;
-    for (const queue of queues) {
-      if (!active.has(queue) && queueBackoff.get(queue)!.isDue()) await consume(conn, queue);
+    for (const source of queues) {
+      if (!active.has(source.queue) && queueBackoff.get(source.queue)!.isDue()) await consume(conn, source);
     }
   };
 

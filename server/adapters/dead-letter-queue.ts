@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
-import { toDeadLetterRecord } from './dead-letter-record.ts';
+import type { DeadLetterQueue } from '../watched-system/model.ts';
+import { type RecordOptions, toDeadLetterRecord } from './dead-letter-record.ts';
 
 /**
  * Deliveries held at once. Letters are stored one after another, so more buys nothing, and memory in flight is
@@ -11,9 +12,8 @@ import { toDeadLetterRecord } from './dead-letter-record.ts';
 const PREFETCH = 20;
 const MAX_RETRY_PAUSE_MS = 30_000;
 
-export interface QueueConsumerOptions {
-  queue: string;
-  maxBodyBytes: number;
+export interface QueueConsumerOptions extends RecordOptions {
+  source: DeadLetterQueue;
   /** Resolves once the letter is committed; only then is the delivery acked. A rejection requeues it. */
   handle(record: DeadLetterRecord): Promise<void>;
   log: Logger;
@@ -30,7 +30,8 @@ export interface QueueConsumer {
 
 /** Consumes one dead-letter queue on its own channel, so a missing queue never disturbs the others. */
 export async function consumeDeadLetterQueue(connection: ChannelModel, options: QueueConsumerOptions) {
-  const { queue, maxBodyBytes, handle, log, retryPauseMs } = options;
+  const { source, handle, log, retryPauseMs } = options;
+  const { queue } = source;
   const channel = await connection.createChannel();
   // Without a listener amqplib rethrows a channel error (a missing queue closes the channel with a 404).
   channel.on('error', (err: Error) => log.debug({ err: err.message, queue }, 'dead-letter channel error'));
@@ -48,7 +49,7 @@ export async function consumeDeadLetterQueue(connection: ChannelModel, options: 
   const takeCustody = async (message: ConsumeMessage) => {
     if (released.signal.aborted) return;
     try {
-      await handle(toDeadLetterRecord(queue, message, maxBodyBytes));
+      await handle(toDeadLetterRecord(source, message, options));
       failures = 0;
       settle(() => channel.ack(message));
     } catch (err) {

@@ -35,7 +35,8 @@ describe('the dead-letter consumer', () => {
   const start = (queues: string[], handle: (r: DeadLetterRecord) => Promise<void>, isLeader = () => true) => {
     const consumer = startDeadLetterConsumer({
       url: env.rabbitmqUrl,
-      queues,
+      queues: queues.map((queue) => ({ queue, style: 'dead-letter-exchange' })),
+      orderIdPath: '$.orderId',
       maxBodyBytes: 1024,
       handle,
       isLeader,

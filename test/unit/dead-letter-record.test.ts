@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
 import { toDeadLetterRecord } from '../../server/adapters/dead-letter-record.ts';
 import { MAX_JSON_DEPTH } from '../../server/adapters/json-body.ts';
+import { parseJsonPath } from '../../server/watched-system/json-path.ts';
+import type { DeadLetterQueue } from '../../server/watched-system/model.ts';
 
 const ORDER_ID = '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b';
 const QUEUE = 'dispatch.order-created.dlq';
+const DLX_QUEUE: DeadLetterQueue = { queue: QUEUE, style: 'dead-letter-exchange' };
 const MAX_BYTES = 1024;
 const DIED_AT_SECONDS = 1_790_000_000;
 
@@ -28,8 +31,12 @@ function makeMessage(content: Buffer | string, properties: LooseProperties = {})
   } as unknown as { content: Buffer; properties: MessageProperties };
 }
 
+const options = (orderIdPath = '$.orderId', maxBodyBytes = MAX_BYTES) => ({
+  maxBodyBytes,
+  orderIdPath: parseJsonPath(orderIdPath),
+});
 const record = (content: Buffer | string, properties?: LooseProperties) =>
-  toDeadLetterRecord(QUEUE, makeMessage(content, properties), MAX_BYTES);
+  toDeadLetterRecord(DLX_QUEUE, makeMessage(content, properties), options());
 
 describe('a dead letter record', () => {
   it('takes reason, count and origin from x-death, the order id from a JSON body', () => {
@@ -91,7 +98,9 @@ describe('a dead letter record', () => {
     expect(record('hello <script>alert(1)</script>').isParseable).toBe(false);
     expect(record(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])).isParseable).toBe(false);
     const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
-    expect(toDeadLetterRecord(QUEUE, makeMessage(deep(10_000)), 100_000).isParseable).toBe(false);
+    expect(toDeadLetterRecord(DLX_QUEUE, makeMessage(deep(10_000)), options('$.orderId', 100_000)).isParseable).toBe(
+      false,
+    );
     expect(record(deep(MAX_JSON_DEPTH)).isParseable).toBe(true);
     expect(record(deep(MAX_JSON_DEPTH + 1)).isParseable).toBe(false);
     // Brackets inside strings are not nesting.
@@ -105,11 +114,62 @@ describe('a dead letter record', () => {
     expect(record(`{"__proto__":{"polluted":1},"orderId":"${ORDER_ID}"}`).orderId).toBe(ORDER_ID);
   });
 
-  it('ignores an orderId that is not a uuid string or sits in a non-object body', () => {
-    expect(record('{"orderId":"42"}').orderId).toBeNull();
+  it('reads the order id at the flow path, into a nested body such as a MassTransit envelope', () => {
+    const envelope = JSON.stringify({ messageId: 'mt-1', message: { orderId: 42, items: [] } });
+    const r = toDeadLetterRecord(DLX_QUEUE, makeMessage(envelope), options('$.message.orderId'));
+    expect(r).toMatchObject({ isParseable: true, orderId: '42' });
+    const quoted = toDeadLetterRecord(
+      DLX_QUEUE,
+      makeMessage('{"order-ref":{"no":"A-1"}}'),
+      options('$."order-ref".no'),
+    );
+    expect(quoted.orderId).toBe('A-1');
+  });
+
+  it('takes any key type: a uuid lower-cased, a bigint as a number or a string, text as written', () => {
+    expect(record(JSON.stringify({ orderId: ORDER_ID.toUpperCase() })).orderId).toBe(ORDER_ID);
+    expect(record('{"orderId":42}').orderId).toBe('42');
+    expect(record('{"orderId":"42"}').orderId).toBe('42');
+    expect(record('{"orderId":-7}').orderId).toBe('-7');
+    expect(record('{"orderId":"PO-2024-Ab"}').orderId).toBe('PO-2024-Ab');
+  });
+
+  it('keeps a 19-digit snowflake id exact, where JSON.parse would round it', () => {
+    const snowflake = '1234567890123456789';
+    expect(String(JSON.parse(`{"orderId":${snowflake}}`).orderId)).not.toBe(snowflake);
+    expect(record(`{"orderId":${snowflake},"total":12.5}`).orderId).toBe(snowflake);
+    expect(record(`{"orderId":"${snowflake}"}`).orderId).toBe(snowflake);
+    const envelope = `{"messageId":"mt-1","message":{"lines":[1.5,2],"orderId":${snowflake}}}`;
+    expect(toDeadLetterRecord(DLX_QUEUE, makeMessage(envelope), options('$.message.orderId')).orderId).toBe(snowflake);
+  });
+
+  it('takes no order id from a value that is not a key, or from where the path leads nowhere', () => {
     expect(record(`{"orderId":{"id":"${ORDER_ID}"}}`).orderId).toBeNull();
+    expect(record(`{"orderId":["${ORDER_ID}"]}`).orderId).toBeNull();
     expect(record(`["${ORDER_ID}"]`).orderId).toBeNull();
+    expect(record('{"orderId":4.5}').orderId).toBeNull();
+    expect(record('{"orderId":1e400}').orderId).toBeNull();
+    expect(record('{"orderId":true}').orderId).toBeNull();
+    expect(record('{"orderId":null}').orderId).toBeNull();
+    expect(record('{"orderId":""}').orderId).toBeNull();
     expect(record('{"hello":"world"}')).toMatchObject({ isParseable: true, orderId: null });
+    expect(toDeadLetterRecord(DLX_QUEUE, makeMessage('{"orderId":42}'), options('$.message.orderId')).orderId).toBe(
+      null,
+    );
+  });
+
+  it('takes no order id that could not be stored and indexed: too long, or holding U+0000', () => {
+    expect(record(JSON.stringify({ orderId: 'x'.repeat(256) })).orderId).toBeNull();
+    expect(record(JSON.stringify({ orderId: 'x'.repeat(255) })).orderId).toHaveLength(255);
+    expect(record('{"orderId":"a\\u0000b"}')).toMatchObject({ isParseable: true, orderId: null });
+  });
+
+  it('never walks a prototype along the path, and never calls text JSON for its long numbers', () => {
+    expect(toDeadLetterRecord(DLX_QUEUE, makeMessage('{}'), options('$.constructor.name')).orderId).toBeNull();
+    expect(toDeadLetterRecord(DLX_QUEUE, makeMessage('[]'), options('$.length')).orderId).toBeNull();
+    // Quoting the digits would make this JSON; it is not, so it is not parsed for an order id either.
+    expect(record('{1234567890123456789:1}')).toMatchObject({ isParseable: false, orderId: null });
+    expect(record('{"orderId":01234567890123456789}')).toMatchObject({ isParseable: false, orderId: null });
   });
 
   it('derives one stable surrogate key for a message without an id, from its body and latest death', () => {
