@@ -111,7 +111,9 @@ const redrive = defineRepair<DeadLetterEvidence, RedriveFacts>({
     if (letter.bodyTruncated)
       return settle(failed(`dead letter ${letter.id} was stored truncated; its body cannot be redriven`));
     if (letter.originExchange === null)
-      return settle(failed(`dead letter ${letter.id} names no origin exchange (no x-death)`));
+      return settle(
+        failed(`dead letter ${letter.id} names no origin (no x-death, or no input queue in MT-Fault-InputAddress)`),
+      );
     return holds({ letter, messageId, replays });
   },
   async effect(_request, { letter, messageId, replays }, ports) {

@@ -32,7 +32,7 @@ export interface DeadLetterRecord {
   headers: Record<string, unknown>;
   /** Most recent death first. */
   xDeath: DeathEntry[];
-  /** Of the most recent death; 'unknown' without any x-death. */
+  /** Of the most recent death, or a library's own (MassTransit's MT-Reason); 'unknown' without its queue style's marks. */
   reason: string;
   deathCount: number;
   originExchange: string | null;

@@ -16,3 +16,13 @@ export type Death = Pick<
   /** Plain JSON that tells this death from another one of the same body: hashed for a letter without an id. */
   identity: unknown;
 };
+
+/** A letter without the marks its queue's style leaves: stored all the same, with nothing to redrive it by. */
+export const UNKNOWN_DEATH: Death = {
+  reason: 'unknown',
+  deathCount: 0,
+  originExchange: null,
+  originRoutingKeys: [],
+  firstDeathQueue: null,
+  identity: null,
+};

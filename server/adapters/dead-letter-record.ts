@@ -8,6 +8,7 @@ import { isTable, own, textOrNull, toJsonSafe } from './amqp-values.ts';
 import { brokerDeath, toDeaths } from './broker-death.ts';
 import { MAX_INDEXED_TEXT } from './dead-letter-death.ts';
 import { inspectBody } from './json-body.ts';
+import { massTransitDeath } from './masstransit-fault.ts';
 
 // A redriven message keeps its message_id, so Recon's replay counter is part of the dedupe key: dying again after
 // a redrive is a new dead letter, not a repeat delivery of the old one.
@@ -18,7 +19,7 @@ export interface RecordOptions {
   orderIdPath: readonly JsonPathStep[];
 }
 
-/** Builds what Recon stores from one delivery. Never throws, whatever the producer sent. */
+/** Builds what Recon stores from one delivery, as its queue's style tells it. Never throws, whatever was sent. */
 export function toDeadLetterRecord(
   source: DeadLetterQueue,
   message: Pick<Message, 'content' | 'properties'>,
@@ -26,8 +27,10 @@ export function toDeadLetterRecord(
 ): DeadLetterRecord {
   const { headers: rawHeaders, ...rawProperties } = message.properties;
   const headers = isTable(rawHeaders) ? rawHeaders : {};
+  // x-death is stored whatever the style: it is what the broker says happened to the message.
   const deaths = toDeaths(own(headers, 'x-death'));
-  const { identity, ...death } = brokerDeath(headers, deaths);
+  const { identity, ...death } =
+    source.style === 'masstransit' ? massTransitDeath(headers) : brokerDeath(headers, deaths);
   const body = inspectBody(message.content, options.maxBodyBytes, options.orderIdPath);
   const messageId = textOrNull(rawProperties.messageId, MAX_INDEXED_TEXT);
   return {

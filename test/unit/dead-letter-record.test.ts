@@ -226,3 +226,110 @@ describe('a dead letter record', () => {
     expect(JSON.stringify(r.headers)).not.toContain('\\u0000');
   });
 });
+
+describe('a letter from a MassTransit error queue', () => {
+  const MT_QUEUE: DeadLetterQueue = { queue: 'submit-order_error', style: 'masstransit' };
+  const fault = (overrides: Record<string, unknown> = {}) => ({
+    'MT-Reason': 'fault',
+    'MT-Fault-ExceptionType': 'System.InvalidOperationException',
+    'MT-Fault-Message': 'The kitchen is closed',
+    'MT-Fault-StackTrace': '   at Shop.SubmitOrderConsumer.Consume(ConsumeContext`1 context)',
+    'MT-Fault-Timestamp': '2026-05-04T10:11:12.1234567Z',
+    'MT-Fault-InputAddress': 'rabbitmq://rabbit.internal/shop/submit-order',
+    'MT-Fault-ConsumerType': 'Shop.SubmitOrderConsumer',
+    'MT-Fault-MessageType': 'Shop.Contracts:SubmitOrder',
+    ...overrides,
+  });
+  const envelope = (orderId: unknown) => JSON.stringify({ messageId: 'mt-1', message: { orderId } });
+  const mtRecord = (content: string, headers: Record<string, unknown> | undefined, properties: LooseProperties = {}) =>
+    toDeadLetterRecord(MT_QUEUE, makeMessage(content, { headers, ...properties }), options('$.message.orderId'));
+
+  it('takes reason, count and origin from the MT headers: back to the input queue through the default exchange', () => {
+    const r = mtRecord(envelope(ORDER_ID.toUpperCase()), fault({ 'MT-Redelivery-Count': 2 }));
+    expect(r).toMatchObject({
+      queue: 'submit-order_error',
+      messageId: 'm-1',
+      dedupeKey: 'm-1',
+      reason: 'fault',
+      deathCount: 3,
+      originExchange: '',
+      originRoutingKeys: ['submit-order'],
+      firstDeathQueue: 'submit-order',
+      xDeath: [],
+      orderId: ORDER_ID,
+      isParseable: true,
+    });
+    expect(r.headers).toMatchObject({
+      'MT-Fault-ExceptionType': 'System.InvalidOperationException',
+      'MT-Fault-Message': 'The kitchen is closed',
+    });
+  });
+
+  it('reads the order id of any key type from the envelope, a 19-digit one exact', () => {
+    expect(mtRecord(envelope(42), fault()).orderId).toBe('42');
+    expect(mtRecord(envelope('A-17'), fault()).orderId).toBe('A-17');
+    const snowflake = '1234567890123456789';
+    expect(mtRecord(`{"message":{"orderId":${snowflake}}}`, fault()).orderId).toBe(snowflake);
+  });
+
+  it('finds the input queue in any endpoint address: with or without a vhost, query stripped, URL-decoded', () => {
+    const queueOf = (address: unknown) => mtRecord('{}', fault({ 'MT-Fault-InputAddress': address })).firstDeathQueue;
+    expect(queueOf('rabbitmq://rabbit.internal/submit-order?temporary=true')).toBe('submit-order');
+    expect(queueOf('rabbitmq://rabbit.internal:5672/shop%2Fprod/submit%20order')).toBe('submit order');
+    expect(queueOf('rabbitmq://rabbit.internal/shop/submit-order#x')).toBe('submit-order');
+  });
+
+  it('defaults the reason to fault and the count to 1, and reads a count written as text', () => {
+    const bare = { 'MT-Fault-InputAddress': 'rabbitmq://h/submit-order' };
+    expect(mtRecord('{}', bare)).toMatchObject({ reason: 'fault', deathCount: 1, originExchange: '' });
+    expect(mtRecord('{}', fault({ 'MT-Redelivery-Count': 0 })).deathCount).toBe(1);
+    expect(mtRecord('{}', fault({ 'MT-Redelivery-Count': '4' })).deathCount).toBe(5);
+    expect(mtRecord('{}', fault({ 'MT-Redelivery-Count': 'many' })).deathCount).toBe(1);
+    expect(mtRecord('{}', fault({ 'MT-Reason': 'dead-letter' })).reason).toBe('dead-letter');
+  });
+
+  it('names no origin when the input address names no queue, so a redrive refuses rather than guesses', () => {
+    for (const address of ['not a url', 'rabbitmq://h/', 'rabbitmq://h/vhost/%E0%A4%A', 42, undefined]) {
+      const r = mtRecord('{}', fault({ 'MT-Fault-InputAddress': address }));
+      expect(r, String(address)).toMatchObject({ reason: 'fault', originExchange: null, firstDeathQueue: null });
+      expect(r.originRoutingKeys).toEqual([]);
+    }
+    const tooLong = `rabbitmq://h/${'q'.repeat(256)}`;
+    expect(mtRecord('{}', fault({ 'MT-Fault-InputAddress': tooLong })).originExchange).toBeNull();
+  });
+
+  it('stores a letter of the wrong style with reason unknown: x-death in a MassTransit queue, MT headers in a DLQ', () => {
+    const dead = mtRecord('{}', { 'x-death': [death()] });
+    expect(dead).toMatchObject({ reason: 'unknown', deathCount: 0, originExchange: null, firstDeathQueue: null });
+    expect(dead.xDeath).toHaveLength(1);
+    expect(mtRecord('{}', undefined)).toMatchObject({ reason: 'unknown', originRoutingKeys: [] });
+    expect(record('{}', { headers: fault() })).toMatchObject({
+      reason: 'unknown',
+      deathCount: 0,
+      originExchange: null,
+      firstDeathQueue: null,
+    });
+  });
+
+  it('derives one stable surrogate key for a fault without a message id, from its body, input and time', () => {
+    const a = mtRecord('same body', fault(), { messageId: undefined });
+    expect(a.dedupeKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(mtRecord('same body', fault(), { messageId: undefined }).dedupeKey).toBe(a.dedupeKey);
+    const later = fault({ 'MT-Fault-Timestamp': '2026-05-04T10:11:13.0000000Z' });
+    expect(mtRecord('same body', later, { messageId: undefined }).dedupeKey).not.toBe(a.dedupeKey);
+  });
+
+  it('bounds what it reads and never reads MT headers from a forged prototype', () => {
+    const forged = Object.create({ 'MT-Fault-InputAddress': 'rabbitmq://h/forged' }) as Record<string, unknown>;
+    expect(mtRecord('{}', forged)).toMatchObject({ reason: 'unknown', firstDeathQueue: null });
+    const hostile = fault({
+      'MT-Reason': 'r'.repeat(5_000),
+      'MT-Redelivery-Count': 1e12,
+      'MT-Fault-Message': 'a\u0000b',
+    });
+    const r = mtRecord('{}', hostile);
+    expect(r.reason.length).toBeLessThanOrEqual(256);
+    expect(r.deathCount).toBe(2_147_483_647);
+    expect(r.headers['MT-Fault-Message']).toBe('a\uFFFDb');
+  });
+});
