@@ -7,8 +7,11 @@ import type { ReconStore } from '../store/types.ts';
 import type { ReconMetrics } from './registry.ts';
 import { type MetricsState, setOpenSummary } from './state.ts';
 
-/** The reasons RabbitMQ dead-letters with; any other (a forged x-death) is reported as `other`. */
-const KNOWN_REASONS = ['rejected', 'expired', 'maxlen', 'delivery_limit', 'unknown'] as const;
+/**
+ * The reasons RabbitMQ dead-letters with, and MassTransit's MT-Reason for a faulted message; any other (a forged
+ * x-death or MT-Reason) is reported as `other`.
+ */
+const KNOWN_REASONS = ['rejected', 'expired', 'maxlen', 'delivery_limit', 'fault', 'unknown'] as const;
 const MIN_INTERVAL_MS = 1_000;
 
 /**
@@ -47,7 +50,7 @@ export function recordCycle(metrics: ReconMetrics, state: MetricsState, report: 
 /**
  * `recon_dead_letters{queue,reason}`: every watched queue with every known reason is present (0 when none), so
  * alert rules never see a series appear out of nowhere; unknown reasons are folded into `other` to keep labels
- * bounded whatever a producer writes into x-death.
+ * bounded whatever a producer writes into x-death or MT-Reason.
  */
 export function toDeadLetterMetrics(counts: readonly DeadLetterCount[], queues: readonly string[]): DeadLetterCount[] {
   const totals = new Map<string, DeadLetterCount>();

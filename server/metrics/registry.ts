@@ -80,7 +80,7 @@ export function createMetrics(state: MetricsState, options: MetricsOptions = {})
   });
   new Gauge({
     name: 'recon_dead_letters',
-    help: 'Messages in watched dead-letter queues, by queue and x-death reason.',
+    help: "Messages in watched dead-letter queues, by queue and reason (x-death, or MassTransit's MT-Reason).",
     labelNames: ['queue', 'reason'],
     registers,
     collect() {

@@ -77,7 +77,8 @@ describe('recon_dead_letters values', () => {
     const values = toDeadLetterMetrics([{ queue: DLQ, reason: 'rejected', count: 3 }], [DLQ]);
     expect(values).toContainEqual({ queue: DLQ, reason: 'rejected', count: 3 });
     expect(values).toContainEqual({ queue: DLQ, reason: 'delivery_limit', count: 0 });
-    expect(values.filter((v) => v.queue === DLQ)).toHaveLength(5);
+    expect(values).toContainEqual({ queue: DLQ, reason: 'fault', count: 0 });
+    expect(values.filter((v) => v.queue === DLQ)).toHaveLength(6);
   });
 
   it('folds reasons a producer forged into one bounded label', () => {
