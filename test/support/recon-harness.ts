@@ -10,7 +10,11 @@ import { ADMIN } from './users.ts';
  * Recon against a test's private databases, without a socket (tests call `recon.app.request`). It creates ADMIN at
  * start, so `readApi` and `getJson` can read as that user.
  */
-export async function startTestRecon(env: IsolatedEnv, overrides: Record<string, string> = {}): Promise<Recon> {
+export async function startTestRecon(
+  env: IsolatedEnv,
+  overrides: Record<string, string> = {},
+  options: Pick<Parameters<typeof startRecon>[1], 'watchedDeadLetters'> = {},
+): Promise<Recon> {
   const config = loadConfig({
     RECON_DATABASE_URL: env.reconDatabaseUrl,
     ORDERS_DATABASE_URL: env.ordersDatabaseUrl,
@@ -23,7 +27,7 @@ export async function startTestRecon(env: IsolatedEnv, overrides: Record<string,
     RECON_ADMIN_PASSWORD: ADMIN.password,
     ...overrides,
   });
-  return startRecon(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }), listen: false });
+  return startRecon(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }), listen: false, ...options });
 }
 
 /** Open finding keys per kind, read through the HTTP API like any client would. */
