@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier, optionalColumn, sqlCondition, statusValue, valueSource } from './file-values.ts';
+import { databaseName, identifier, optionalColumn, sqlCondition, statusValue, valueSource } from './file-values.ts';
 
 // The producer's outbox and the consumer's inbox in the watched-system file. A preset fills the library's own
 // names (presets.ts); every key given here overrides the preset's. The pending rule's keys choose the rule:
@@ -8,8 +8,6 @@ import { identifier, optionalColumn, sqlCondition, statusValue, valueSource } fr
 
 export const OUTBOX_PRESETS = ['timestamps', 'spring-modulith', 'cap', 'masstransit', 'debezium'] as const;
 export const INBOX_PRESETS = ['table', 'cap', 'masstransit'] as const;
-
-const databaseName = z.string().min(1, 'must name a key of databases');
 
 export const outboxSchema = z.strictObject({
   preset: z.enum(OUTBOX_PRESETS).optional().meta({ description: 'Whose outbox table this is; default timestamps' }),

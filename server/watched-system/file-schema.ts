@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inboxSchema, outboxSchema } from './file-schema-outbox.ts';
-import { identifier, jsonPath, optionalColumn, sqlCondition, statusValue } from './file-values.ts';
+import { databaseName, identifier, jsonPath, optionalColumn, sqlCondition, statusValue } from './file-values.ts';
 
 // The watched-system file (DESIGN: "The watched-system file"). Its key names are a contract: tests outside the
 // project write such files, so keys are added, never renamed. Every object is strict (an unknown key is an error,
@@ -21,8 +21,6 @@ const isTimeZone = (zone: string) => {
     return false;
   }
 };
-
-const databaseName = z.string().min(1, 'must name a key of databases');
 
 const databaseSchema = z.strictObject({
   url: z.string().refine(isUrlOf(['postgres:', 'postgresql:']), 'expected a postgres:// or postgresql:// URL'),

@@ -12,6 +12,9 @@ export const identifier = z
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   .regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters (a newline, a tab, an escape)');
 
+/** A name of this file's own `databases` map, which the entities' `database` keys refer to. */
+export const databaseName = identifier.meta({ description: 'A key of databases' });
+
 /** A column of this system's table, or null: the system has no such column (the features that need it are off). */
 export const optionalColumn = identifier.nullable().optional();
 
