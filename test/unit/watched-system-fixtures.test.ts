@@ -8,6 +8,32 @@ const offFeatures = (name: string) =>
     .map((note) => note.feature);
 
 describe('realistic watched-system files', () => {
+  it("loads DESIGN's example as it is written, the contract files from outside follow", () => {
+    const { databases, flow } = loadFixture('design-example');
+    expect(databases).toEqual({
+      shop: { url: 'postgres://shop:secret@db.internal:5432/shop', timeZone: 'Asia/Shanghai' },
+      delivery: { url: 'postgres://delivery:secret@db.internal:5432/delivery', timeZone: 'UTC' },
+    });
+    expect(flow.order).toMatchObject({ table: 'purchase_order', id: 'order_no', snapshot: null });
+    expect(flow.outbox).toMatchObject({ preset: 'cap', orderId: { json: 'Content', path: '$.Value.OrderNo' } });
+    expect(flow.message).toEqual({
+      exchange: 'orders',
+      routingKey: 'order.created',
+      orderIdPath: '$.orderNo',
+      body: null,
+    });
+    expect(flow.dispatch).toMatchObject({
+      table: 'delivery',
+      orderId: 'order_ref',
+      cancelledStatuses: ['CANCELLED', 4],
+    });
+    expect(flow.inbox).toBeNull();
+    expect(flow.deadLetterQueues).toEqual([
+      { queue: 'dispatch.order-created.dlq', style: 'dead-letter-exchange' },
+      { queue: 'delivery_error', style: 'masstransit' },
+    ]);
+  });
+
   it('spring-modulith: a Spring Boot shop and a fulfilment service', () => {
     const { databases, flow } = loadFixture('spring-modulith');
     expect(databases.shop).toEqual({ url: 'postgres://shop:secret@db.internal:5432/shop', timeZone: 'UTC' });
