@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mappingSchema } from '../../server/config.ts';
+import { loadConfig, mappingSchema } from '../../server/config.ts';
 import { loadWatchedSystem, readFileIfExists } from '../../server/watched-system/load-watched-system.ts';
 import { issuesOf, loadFixture } from '../support/watched-system.ts';
 
@@ -90,6 +90,21 @@ describe('the watched system without a file', () => {
   it('turns every feature on for the reference system but the needsDispatch filter it has no use for', () => {
     const off = loadWatchedSystem({}, noFiles).features.filter((note) => !note.isOn);
     expect(off.map((note) => note.feature)).toEqual(['needs-dispatch']);
+  });
+
+  it("falls back to the same URLs and queues as loadConfig's defaults", () => {
+    const config = loadConfig({});
+    const system = loadWatchedSystem({}, noFiles);
+    expect([system.databases.orders?.url, system.databases.dispatch?.url]).toEqual([
+      config.ordersDatabaseUrl,
+      config.dispatchDatabaseUrl,
+    ]);
+    expect(system.broker).toEqual({
+      url: config.rabbitmqUrl,
+      management: config.rabbitmqManagementUrl,
+      watchedQueues: config.watchedQueues,
+    });
+    expect(system.flow.deadLetterQueues.map((q) => q.queue)).toEqual(config.deadLetterQueues);
   });
 
   it('takes the URLs and queues from the variables it always read', () => {
