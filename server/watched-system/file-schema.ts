@@ -5,7 +5,7 @@ import { databaseName, identifier, jsonPath, optionalColumn, sqlCondition, statu
 // The watched-system file (DESIGN: "The watched-system file"). Its key names are a contract: tests outside the
 // project write such files, so keys are added, never renamed. Every object is strict (an unknown key is an error,
 // never ignored). Defaults are not here: which apply depends on the flow (the reference system's names only where
-// its table is the reference system's; a preset's names for an outbox), so resolve.ts fills them in.
+// its table is the reference system's; a preset's names for an outbox), so the resolve-*.ts files fill them in.
 
 const isUrlOf = (protocols: string[]) => (text: string) =>
   URL.canParse(text) && protocols.includes(new URL(text).protocol);
