@@ -3,8 +3,8 @@
 // true to whatever the adapters build. Usage: npx tsx bench/explain.ts
 import { pathToFileURL } from 'node:url';
 import type pg from 'pg';
-import { createDispatchDb } from '../server/adapters/dispatch-db.ts';
-import { createOrdersDb } from '../server/adapters/orders-db.ts';
+import { createDispatchDb } from '../server/adapters/flow/dispatch-db.ts';
+import { createOrdersDb } from '../server/adapters/flow/orders-db.ts';
 import { loadConfig } from '../server/config.ts';
 import { benchPool, benchReconEnv } from './databases.ts';
 
@@ -20,24 +20,37 @@ interface Captured {
   values: unknown[];
 }
 
-/** Stands in for a pg.Pool: remembers the last statement and answers with no rows. */
-function capturingPool(): { pool: pg.Pool; last(): Captured } {
+/**
+ * Stands in for a pg.Pool over a real one: runs every statement (the adapters read the catalog before they build
+ * their statements) and remembers the last one sent.
+ */
+function capturingPool(real: pg.Pool): { pool: pg.Pool; last(): Captured } {
   let captured: Captured | undefined;
   const pool = {
+    options: real.options,
     query: async (text: string, values: unknown[] = []) => {
       captured = { text, values };
-      return { rows: [], rowCount: 0 };
+      return real.query(text, values);
     },
   } as unknown as pg.Pool;
   return { pool, last: () => captured! };
 }
 
+/** Reads a stream's first two pages: the second is sent with a key to start after, as every page but the first. */
+async function secondPage(pages: AsyncIterable<unknown>) {
+  let read = 0;
+  for await (const _ of pages) if (++read === 2) break;
+}
+
 export async function explainAdapterQueries(sampleSize = 1_000): Promise<PlanSummary[]> {
-  const { mapping, pageSize } = loadConfig(benchReconEnv());
-  const capture = capturingPool();
-  const orders = createOrdersDb(capture.pool, mapping);
-  const dispatch = createDispatchDb(capture.pool, mapping);
+  const { watched, pageSize } = loadConfig(benchReconEnv());
+  const { flow, databases } = watched;
   const pools = { orders: benchPool('orders'), dispatch: benchPool('dispatch') };
+  const capture = { orders: capturingPool(pools.orders), dispatch: capturingPool(pools.dispatch) };
+  const orders = createOrdersDb(capture.orders.pool, flow, databases[flow.order.database]!);
+  const dispatch = createDispatchDb(capture.dispatch.pool, flow, databases[flow.dispatch.database]!, () =>
+    orders.keyFamily(),
+  );
   try {
     const { rows } = await pools.orders.query<{ id: string }>(
       'SELECT id::text AS id FROM orders ORDER BY random() LIMIT $1',
@@ -48,40 +61,42 @@ export async function explainAdapterQueries(sampleSize = 1_000): Promise<PlanSum
     const at = async (pool: pg.Pool, sql: string) => (await pool.query(sql, [middle])).rows[0]?.at as string;
     const orderAt = await at(pools.orders, 'SELECT updated_at::text AS at FROM orders WHERE id = $1');
     const dispatchAt = await at(pools.dispatch, 'SELECT updated_at::text AS at FROM dispatches WHERE order_id = $1');
-    const adapter = (call: () => Promise<unknown>) => async () => {
+    const adapter = (side: keyof typeof pools, call: () => Promise<unknown>) => async () => {
       await call();
-      return capture.last();
+      return capture[side].last();
     };
     const cases: Array<[string, keyof typeof pools, () => Promise<Captured>]> = [
       [
-        'sweep: orders.pageOrderIds (a page of 2,000 from the middle)',
+        'sweep: orders.orderIdsInKeyOrder (the second page of 2,000)',
         'orders',
-        adapter(() => orders.pageOrderIds(middle, 2_000)),
+        adapter('orders', () => secondPage(orders.orderIdsInKeyOrder(2_000))),
       ],
       [
-        'sweep: dispatch.pageDispatchedOrderIds (a page of 2,000 from the middle)',
+        'sweep: dispatch.dispatchedOrderIdsInKeyOrder (the second page of 2,000)',
         'dispatch',
-        adapter(() => dispatch.pageDispatchedOrderIds(middle, 2_000)),
+        adapter('dispatch', () => secondPage(dispatch.dispatchedOrderIdsInKeyOrder(2_000))),
       ],
       [
         `judge: orders.findOrders (the last statement of a ${ids.length}-id lookup)`,
         'orders',
-        adapter(() => orders.findOrders(ids)),
+        adapter('orders', () => orders.findOrders(ids)),
       ],
       [
         `judge: dispatch.findDispatchesByOrderIds (the last statement of a ${ids.length}-id lookup)`,
         'dispatch',
-        adapter(() => dispatch.findDispatchesByOrderIds(ids)),
+        adapter('dispatch', () => dispatch.findDispatchesByOrderIds(ids)),
       ],
       [
         `cycle: orders.pageChangedOrders (a page of ${pageSize})`,
         'orders',
-        adapter(() => orders.pageChangedOrders({ after: orderAt, id: null }, new Date(), pageSize)),
+        adapter('orders', () => orders.pageChangedOrders({ after: orderAt, id: null }, new Date(), pageSize)),
       ],
       [
         `cycle: dispatch.pageChangedDispatches (a page of ${pageSize})`,
         'dispatch',
-        adapter(() => dispatch.pageChangedDispatches({ after: dispatchAt, id: null }, new Date(), pageSize)),
+        adapter('dispatch', () =>
+          dispatch.pageChangedDispatches({ after: dispatchAt, id: null }, new Date(), pageSize),
+        ),
       ],
     ];
     const summaries: PlanSummary[] = [];

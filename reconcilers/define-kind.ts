@@ -2,7 +2,9 @@ import type { Repair } from './repair.ts';
 import type { BrokerSnapshot } from './snapshots/broker-polls.ts';
 import type { DeadLetterSnapshot } from './snapshots/dead-letters.ts';
 import type { OrderDispatchSnapshot } from './snapshots/order-dispatch.ts';
+import type { OrderReferencesSnapshot } from './snapshots/order-references.ts';
 import type { OutboxSnapshot } from './snapshots/outbox.ts';
+import type { ReplicationSlotsSnapshot } from './snapshots/replication-slots.ts';
 import type { FindingSubjects, Judgement, Severity } from './vocabulary.ts';
 
 // The one contract every finding kind fulfils: what it is called, what it reads, its pure rule, its typed evidence
@@ -12,8 +14,12 @@ import type { FindingSubjects, Judgement, Severity } from './vocabulary.ts';
 export interface Snapshots {
   /** Both business databases for a batch of order ids (the incremental cycle and the full sweep). */
   'order-dispatch': OrderDispatchSnapshot;
-  /** The unconfirmed outbox rows (every incremental cycle). */
+  /** Dispatch order references that cannot be order ids (as the cycle and the sweep meet them, and re-checked). */
+  'order-references': OrderReferencesSnapshot;
+  /** The outbox rows not yet published (every incremental cycle). */
   outbox: OutboxSnapshot;
+  /** The replication slots of a CDC outbox's database (every incremental cycle). */
+  'replication-slots': ReplicationSlotsSnapshot;
   /** The recent broker polls (after each poll). */
   broker: BrokerSnapshot;
   /** Letters in Recon's custody (as they arrive, and when open findings are re-checked). */
@@ -36,7 +42,10 @@ export interface BrokerSettings {
 /** What each snapshot's kinds are judged with, besides the snapshot and the clock. */
 export interface Settings {
   'order-dispatch': GraceSettings;
+  'order-references': Record<string, never>;
   outbox: GraceSettings;
+  /** WAL a CDC connector may leave unconfirmed before its outbox counts as stuck. */
+  'replication-slots': { maxLagBytes: number };
   broker: BrokerSettings;
   /** A dead letter is judged without a clock or a grace period: it is never "in flight". */
   'dead-letters': Record<string, never>;

@@ -2,11 +2,13 @@ import type { Reconciler, ReconcilerReading, SnapshotName } from './define-kind.
 import { deadLetter } from './kinds/dead-letter.ts';
 import { dispatchWithoutOrder } from './kinds/dispatch-without-order.ts';
 import { duplicateDispatch } from './kinds/duplicate-dispatch.ts';
+import { malformedOrderReference } from './kinds/malformed-order-reference.ts';
 import { orderWithoutDispatch } from './kinds/order-without-dispatch.ts';
+import { outboxSlotLag } from './kinds/outbox-slot-lag.ts';
 import { stuckOutbox } from './kinds/stuck-outbox.ts';
 import { unackedStuck } from './kinds/unacked-stuck.ts';
 import { unconfirmedPublishes } from './kinds/unconfirmed-publishes.ts';
-import type { Repair } from './repair.ts';
+import type { Capability, Repair } from './repair.ts';
 import type { FindingState, FindingSubjects, Severity, Verdict } from './vocabulary.ts';
 
 /**
@@ -17,10 +19,12 @@ export const KINDS = [
   orderWithoutDispatch,
   dispatchWithoutOrder,
   stuckOutbox,
+  outboxSlotLag,
   duplicateDispatch,
   unconfirmedPublishes,
   unackedStuck,
   deadLetter,
+  malformedOrderReference,
 ] as const;
 
 type AnyKind = (typeof KINDS)[number];
@@ -82,5 +86,19 @@ export function inWords(words: () => string, fallback: string): string {
   }
 }
 
-/** The actions an operator may take on a finding of this kind, in the kind's order. */
-export const actionsOf = (kind: string): string[] => Object.keys(BY_NAME.get(kind)?.repairs ?? {});
+/** Every capability a repair can need: what a configuration that provides everything (the reference system's) offers. */
+export const ALL_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'message-body',
+  'order-snapshot',
+  'outbox-republish',
+  'dispatch-status',
+]);
+
+/**
+ * The actions an operator may take on a finding of this kind, in the kind's order: those whose needs the watched
+ * system's configuration meets (make-up-order is not offered where nothing says how to make an order up).
+ */
+export const actionsOf = (kind: string, capabilities: ReadonlySet<Capability> = ALL_CAPABILITIES): string[] =>
+  Object.entries(BY_NAME.get(kind)?.repairs ?? {})
+    .filter(([, repair]) => (repair.requires ?? []).every((need) => capabilities.has(need)))
+    .map(([action]) => action);

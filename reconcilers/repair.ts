@@ -27,7 +27,23 @@ export interface RepairRequest<E> {
 /** The premise holds (with the facts the effect needs), or the action settles here with this outcome. */
 export type Premise<F> = { holds: true; facts: F } | { holds: false; outcome: RepairOutcome };
 
+/**
+ * What a repair needs the watched system's configuration to say; a repair whose needs are not met is not offered
+ * (no button, and the API refuses it) rather than guessing.
+ */
+export type Capability =
+  /** How to build the order's message from its row (`message.body`). */
+  | 'message-body'
+  /** A dispatch's order snapshot and how it maps onto the order's columns. */
+  | 'order-snapshot'
+  /** An outbox payload to send again and how its library marks a row published. */
+  | 'outbox-republish'
+  /** A dispatch status column to write the cancelled status into. */
+  | 'dispatch-status';
+
 export interface Repair<E, F = unknown> {
+  /** What the configuration must provide; none: always offered. */
+  requires?: readonly Capability[];
   /** What the action will do, in the operator's words, from the finding alone (confirmations, dry runs). */
   describe(evidence: E, key: string): string;
   /** What the action changes, for "one live action per target" (two actions on one target never run at once). */

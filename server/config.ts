@@ -1,80 +1,13 @@
-import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
-
-const identifier = z
-  .string()
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/,
-    'must be a plain SQL identifier (optionally schema.name)',
-  );
-
-/** How Recon's rules map onto a system's own tables. Defaults: the reference system of DESIGN.md. */
-export const mappingSchema = z
-  .object({
-    orders: z
-      .object({
-        table: identifier.default('orders'),
-        id: identifier.default('id'),
-        status: identifier.default('status'),
-        createdAt: identifier.default('created_at'),
-        updatedAt: identifier.default('updated_at'),
-        customerId: identifier.default('customer_id'),
-        items: identifier.default('items'),
-        totalCents: identifier.default('total_cents'),
-        /** Status of an order Recon made up from its dispatch (the replenisher's status in the reference system). */
-        madeUpStatus: z.string().min(1).default('replenished'),
-      })
-      .prefault({}),
-    outbox: z
-      .object({
-        table: identifier.default('outbox'),
-        id: identifier.default('id'),
-        messageId: identifier.default('message_id'),
-        aggregateId: identifier.default('aggregate_id'),
-        eventType: identifier.default('event_type'),
-        createdAt: identifier.default('created_at'),
-        publishedAt: identifier.default('published_at'),
-        confirmedAt: identifier.default('confirmed_at'),
-        attempts: identifier.default('attempts'),
-        lastError: identifier.default('last_error'),
-        payload: identifier.default('payload'),
-      })
-      .prefault({}),
-    dispatches: z
-      .object({
-        table: identifier.default('dispatches'),
-        id: identifier.default('id'),
-        orderId: identifier.default('order_id'),
-        messageId: identifier.default('message_id'),
-        status: identifier.default('status'),
-        createdAt: identifier.default('created_at'),
-        updatedAt: identifier.default('updated_at'),
-        orderSnapshot: identifier.default('order_snapshot'),
-        /** Who rides for the dispatch, shown on the order's timeline; null when the table has no such column. */
-        courier: identifier.nullable().default('courier'),
-        /** Status values of a dispatch that no longer counts as the order's dispatch; cancel-dispatch sets the first. */
-        cancelledStatuses: z.array(z.string()).min(1).default(['cancelled']),
-      })
-      .prefault({}),
-    /** The consumer's inbox of processed message ids; null when the consumer keeps none. */
-    inbox: z
-      .object({ table: identifier.default('processed_messages'), messageId: identifier.default('message_id') })
-      .nullable()
-      .prefault({}),
-    /** Where `order.created` is published (redeliver and republish). */
-    messages: z
-      .object({ exchange: z.string().default('orders'), orderCreatedRoutingKey: z.string().default('order.created') })
-      .prefault({}),
-  })
-  .prefault({});
-
-export type Mapping = z.infer<typeof mappingSchema>;
+import { loadWatchedSystem, readFileIfExists } from './watched-system/load-watched-system.ts';
+import type { WatchedSystem } from './watched-system/model.ts';
 
 export interface ReconConfig {
   port: number;
   reconDatabaseUrl: string;
-  ordersDatabaseUrl: string;
-  dispatchDatabaseUrl: string;
+  /** What Recon watches: the databases, tables, columns, messages and queues (RECON_CONFIG, ./recon.yaml or the reference system). */
+  watched: WatchedSystem;
+  /** The broker's URLs, from the watched system. */
   rabbitmqUrl: string;
   rabbitmqManagementUrl: string;
   pollIntervalMs: number;
@@ -85,13 +18,10 @@ export interface ReconConfig {
   sweepIntervalMs: number;
   pageSize: number;
   logLevel: string;
-  mapping: Mapping;
-  /** The vhost Recon watches, from RABBITMQ_URL's path ("/" when it has none). */
+  /** The vhost Recon watches, from the broker URL's path ("/" when it has none). */
   vhost: string;
   /** Queues whose depth, unacked count and consumers Recon polls and reports (bounded metric labels). */
   watchedQueues: string[];
-  /** Dead-letter queues Recon takes custody of (consumes, stores, acks after commit). */
-  deadLetterQueues: string[];
   /** Broker poll interval; never below the broker's statistics interval (5 s by default), which would re-read stale numbers. */
   brokerPollIntervalMs: number;
   /** Consecutive polls a channel or queue must look stuck before a finding opens. */
@@ -140,10 +70,6 @@ export interface ReconConfig {
 const DEFAULTS = {
   PORT: '8080',
   RECON_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/recon',
-  ORDERS_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders',
-  DISPATCH_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/dispatch',
-  RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
-  RABBITMQ_MANAGEMENT_URL: 'http://guest:guest@127.0.0.1:15672',
   RECON_POLL_INTERVAL_SECONDS: '5',
   RECON_RECHECK_INTERVAL_SECONDS: '60',
   RECON_GRACE_SECONDS: '30',
@@ -151,9 +77,6 @@ const DEFAULTS = {
   RECON_SWEEP_INTERVAL_SECONDS: '600',
   RECON_PAGE_SIZE: '1000',
   RECON_LOG_LEVEL: 'info',
-  RECON_MAPPING: '{}',
-  RECON_WATCHED_QUEUES: 'dispatch.order-created,orders.replenish,dispatch.order-created.dlq',
-  RECON_DEAD_LETTER_QUEUES: 'dispatch.order-created.dlq',
   RECON_BROKER_POLL_INTERVAL_SECONDS: '5',
   RECON_BROKER_STUCK_POLLS: '3',
   RECON_BROKER_STATISTICS_INTERVAL_SECONDS: '5',
@@ -176,8 +99,14 @@ const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
 
 export class ConfigError extends Error {}
 
-/** Pure: reads the environment once at start. A bad value fails with the variable named. */
-export function loadConfig(env: Record<string, string | undefined>): ReconConfig {
+/**
+ * Reads the environment once at start (and the watched-system file it names: `readFile` is the only I/O). A bad
+ * value fails with the variable named, a bad watched-system file with every path that is wrong.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string | undefined = readFileIfExists,
+): ReconConfig {
   const get = (name: keyof typeof DEFAULTS) => env[name] ?? DEFAULTS[name];
   const numberOf = (name: keyof typeof DEFAULTS, min: number) => {
     const value = Number(get(name));
@@ -197,24 +126,12 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
       throw new ConfigError(`${name} must start with ${protocols.join(' or ')}`);
     return text;
   };
-  let mappingJson: unknown;
-  try {
-    mappingJson = JSON.parse(get('RECON_MAPPING'));
-  } catch {
-    throw new ConfigError('RECON_MAPPING must be JSON, e.g. {"orders":{"table":"purchase_orders"}}');
-  }
-  const mapping = mappingSchema.safeParse(mappingJson);
-  if (!mapping.success) throw new ConfigError(`RECON_MAPPING: ${z.prettifyError(mapping.error)}`);
+  const watched = loadWatchedSystem(env, readFile);
   const port = numberOf('PORT', 0);
   if (!Number.isInteger(port) || port > 65535)
     throw new ConfigError(`PORT must be an integer 0..65535, got "${get('PORT')}"`);
   const pg = ['postgres:', 'postgresql:'];
-  const rabbitmqUrl = url('RABBITMQ_URL', ['amqp:', 'amqps:']);
-  const list = (name: keyof typeof DEFAULTS) =>
-    get(name)
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
+  const rabbitmqUrl = watched.broker.url;
   const readOnly = get('RECON_READ_ONLY').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(readOnly))
     throw new ConfigError(`RECON_READ_ONLY must be true or false, got "${get('RECON_READ_ONLY')}"`);
@@ -241,10 +158,9 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
   return {
     port,
     reconDatabaseUrl: url('RECON_DATABASE_URL', pg),
-    ordersDatabaseUrl: url('ORDERS_DATABASE_URL', pg),
-    dispatchDatabaseUrl: url('DISPATCH_DATABASE_URL', pg),
+    watched,
     rabbitmqUrl,
-    rabbitmqManagementUrl: url('RABBITMQ_MANAGEMENT_URL', ['http:', 'https:']),
+    rabbitmqManagementUrl: watched.broker.management,
     pollIntervalMs: numberOf('RECON_POLL_INTERVAL_SECONDS', 0.1) * 1000,
     recheckIntervalMs: numberOf('RECON_RECHECK_INTERVAL_SECONDS', 0) * 1000,
     graceMs: numberOf('RECON_GRACE_SECONDS', 0) * 1000,
@@ -252,10 +168,8 @@ export function loadConfig(env: Record<string, string | undefined>): ReconConfig
     sweepIntervalMs: numberOf('RECON_SWEEP_INTERVAL_SECONDS', 1) * 1000,
     pageSize: numberOf('RECON_PAGE_SIZE', 10),
     logLevel: get('RECON_LOG_LEVEL'),
-    mapping: mapping.data,
     vhost: decodeURIComponent(new URL(rabbitmqUrl).pathname.slice(1)) || '/',
-    watchedQueues: list('RECON_WATCHED_QUEUES'),
-    deadLetterQueues: list('RECON_DEAD_LETTER_QUEUES'),
+    watchedQueues: watched.broker.watchedQueues,
     brokerPollIntervalMs: numberOf('RECON_BROKER_POLL_INTERVAL_SECONDS', 1) * 1000,
     brokerStuckPolls: numberOf('RECON_BROKER_STUCK_POLLS', 2),
     brokerStatisticsIntervalMs: numberOf('RECON_BROKER_STATISTICS_INTERVAL_SECONDS', 1) * 1000,

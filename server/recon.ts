@@ -12,15 +12,13 @@ import { createBulkActions } from './actions/bulk-actions.ts';
 import { createRepairPorts } from './actions/repair-ports.ts';
 import { createActionPublisher } from './adapters/action-publisher.ts';
 import { startDeadLetterConsumer } from './adapters/dead-letter-consumer.ts';
-import { createDispatchDb } from './adapters/dispatch-db.ts';
 import { createManagementApi } from './adapters/management-api.ts';
-import { createOrdersDb } from './adapters/orders-db.ts';
 import { createPgPool } from './adapters/postgres.ts';
-import { createTimelineDb } from './adapters/timeline-db.ts';
 import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { type BrokerPoller, startBrokerPoller } from './broker-poller.ts';
 import type { ReconConfig } from './config.ts';
 import { createDeadLetterCustody } from './dead-letter-custody.ts';
+import { createFlowAdapters } from './flow-adapters.ts';
 import { createApp } from './http/app.ts';
 import type { AuthEnv } from './http/auth.ts';
 import { serve } from './http/serve.ts';
@@ -40,7 +38,7 @@ import { createPgStore } from './store/pg-store.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { ReconStore } from './store/types.ts';
 import { createUserStore } from './store/user-store.ts';
-import type { DeadLetterQueue } from './watched-system/model.ts';
+import type { DeadLetterQueue, WatchedSystem } from './watched-system/model.ts';
 
 /** One advisory lock id for "the replica that runs the reconcilers", in Recon's own database. */
 const LEADER_LOCK_KEY = 0x7265636f; // 'reco'
@@ -67,17 +65,16 @@ export async function startRecon(
   {
     log,
     listen = true,
-    // Until the watched-system file feeds them: RECON_DEAD_LETTER_QUEUES, the reference system's kind of queue.
     watchedDeadLetters = {
-      queues: config.deadLetterQueues.map((queue) => ({ queue, style: 'dead-letter-exchange' })),
-      orderIdPath: '$.orderId',
+      queues: config.watched.flow.deadLetterQueues,
+      orderIdPath: config.watched.flow.message.orderIdPath,
     },
   }: { log: Logger; listen?: boolean; watchedDeadLetters?: { queues: DeadLetterQueue[]; orderIdPath: string } },
 ): Promise<Recon> {
   const reconPool = await openReconDatabase(config.reconDatabaseUrl);
-  const store = createPgStore(reconPool);
-  const ordersPool = createPgPool(config.ordersDatabaseUrl, { applicationName: 'recon' });
-  const dispatchPool = createPgPool(config.dispatchDatabaseUrl, { applicationName: 'recon' });
+  const flow = createFlowAdapters(config.watched);
+  const store = createPgStore(reconPool, { capabilities: flow.capabilities });
+  logFeatures(config.watched, log);
   const health = createSourceHealthTracker(['orders', 'dispatch', 'rabbitmq', 'recon']);
   const metricsState = createMetricsState();
   const metrics = createMetrics(metricsState);
@@ -102,10 +99,13 @@ export async function startRecon(
     pollIntervalMs: config.pollIntervalMs,
     sweepIntervalMs: config.sweepIntervalMs,
     engine: createDatabaseEngine({
-      orders: createOrdersDb(ordersPool, config.mapping),
-      dispatch: createDispatchDb(dispatchPool, config.mapping),
+      orders: flow.orders,
+      dispatch: flow.dispatch,
+      outbox: flow.outbox,
       orderKinds: kindsReading('order-dispatch'),
+      referenceKinds: kindsReading('order-references'),
       outboxKinds: kindsReading('outbox'),
+      slots: flow.slots && { ...flow.slots, kinds: kindsReading('replication-slots') },
       store,
       settings: { graceMs: config.graceMs },
       overlapMs: config.overlapMs,
@@ -156,7 +156,7 @@ export async function startRecon(
     url: config.rabbitmqUrl,
     confirmTimeoutMs: config.actions.confirmTimeoutMs,
   });
-  const repairPorts = createRepairPorts(config, { orders: ordersPool, dispatch: dispatchPool }, deadLetters, publisher);
+  const repairPorts = createRepairPorts(config, flow.repairs, deadLetters, publisher);
   const actionService = createActionService({
     actions: actionStore,
     findings: store,
@@ -216,7 +216,8 @@ export async function startRecon(
   const app = createApp({
     store,
     metrics,
-    timeline: createTimelineDb({ orders: ordersPool, dispatch: dispatchPool }, config.mapping),
+    timeline: flow.timeline,
+    features: config.watched.features,
     isReady: async () => (await reconPool.query('SELECT 1')).rowCount === 1,
     logger: log,
     deadLetters,
@@ -262,7 +263,7 @@ export async function startRecon(
       await broker.stop();
       await managementApi.close();
       await leader.stop();
-      await Promise.all([reconPool.end(), ordersPool.end(), dispatchPool.end()]);
+      await Promise.all([reconPool.end(), flow.close()]);
     },
   };
 }
@@ -288,4 +289,11 @@ function defaultUiDir(): string | undefined {
     fileURLToPath(new URL(relative, import.meta.url)),
   );
   return candidates.find((dir) => existsSync(`${dir}/index.html`)) ?? candidates[0];
+}
+
+/** What the configuration turns off, said once at start (and on /api/sources), so no check is silently missing. */
+function logFeatures(watched: WatchedSystem, log: Logger) {
+  const off = watched.features.filter((note) => !note.isOn);
+  log.info({ origin: watched.origin, flow: watched.flow.name }, 'watching the system described by %s', watched.origin);
+  for (const note of off) log.warn({ feature: note.feature }, `off: ${note.detail}`);
 }

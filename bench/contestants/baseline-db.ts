@@ -10,8 +10,8 @@ export const BASELINE_PAGE = 5_000;
 
 /** The rules the baselines apply, taken from Recon's own defaults so every contestant judges the same way. */
 export function baselineRules() {
-  const { graceMs, mapping } = loadConfig(benchReconEnv());
-  const cancelled = new Set(mapping.dispatches.cancelledStatuses);
+  const { graceMs, watched } = loadConfig(benchReconEnv());
+  const cancelled = new Set(watched.flow.dispatch.cancelledStatuses.map(String));
   return {
     cutoffMs: Date.now() - graceMs,
     isLive: (status: string | null) => status === null || !cancelled.has(status),

@@ -1,9 +1,8 @@
 import { createDatabaseEngine } from '../../reconcilers/engine/database-engine.ts';
 import { kindsReading } from '../../reconcilers/registry.ts';
-import { createDispatchDb } from '../../server/adapters/dispatch-db.ts';
-import { createOrdersDb } from '../../server/adapters/orders-db.ts';
 import { createPgPool } from '../../server/adapters/postgres.ts';
 import { loadConfig } from '../../server/config.ts';
+import { createFlowAdapters } from '../../server/flow-adapters.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import { countingCalls, countingPorts, type PortStats } from '../counting-ports.ts';
 import { benchReconEnv } from '../databases.ts';
@@ -16,14 +15,10 @@ import { benchReconEnv } from '../databases.ts';
  */
 export function createReconContext(env: Record<string, string> = {}, { recheckEveryCycle = false } = {}) {
   const config = loadConfig(benchReconEnv(env));
-  const pools = [config.ordersDatabaseUrl, config.dispatchDatabaseUrl, config.reconDatabaseUrl].map((url) =>
-    createPgPool(url, { applicationName: 'recon-bench' }),
-  );
-  const [ordersPool, dispatchPool, reconPool] = pools as [(typeof pools)[0], (typeof pools)[0], (typeof pools)[0]];
-  const ports = countingPorts(
-    createOrdersDb(ordersPool, config.mapping),
-    createDispatchDb(dispatchPool, config.mapping),
-  );
+  const flow = createFlowAdapters(config.watched, { applicationName: 'recon-bench' });
+  const reconPool = createPgPool(config.reconDatabaseUrl, { applicationName: 'recon-bench' });
+  const pools = [...flow.pools.values(), reconPool];
+  const ports = countingPorts(flow.orders, flow.dispatch);
   // Recon's own store is counted apart: its calls are part of a cycle's time, but its rows are not business rows.
   const storeStats: PortStats = {};
   const store = countingCalls(createPgStore(reconPool), 'store', storeStats);
@@ -31,8 +26,11 @@ export function createReconContext(env: Record<string, string> = {}, { recheckEv
   const engine = createDatabaseEngine({
     orders: ports.orders,
     dispatch: ports.dispatch,
+    outbox: flow.outbox,
     orderKinds: kindsReading('order-dispatch'),
+    referenceKinds: kindsReading('order-references'),
     outboxKinds: kindsReading('outbox'),
+    slots: null,
     store,
     settings: { graceMs: config.graceMs },
     overlapMs: config.overlapMs,

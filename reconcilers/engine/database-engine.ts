@@ -1,5 +1,5 @@
 import type { GraceSettings, ReconcilerReading } from '../define-kind.ts';
-import type { DispatchPort, OrdersPort } from '../ports/business-db.ts';
+import type { DispatchPort, OrdersPort, OutboxPort } from '../ports/business-db.ts';
 import type { FindingsPort, WatermarkPort } from '../ports/findings-store.ts';
 import { createFindingsWriter } from './findings-writer.ts';
 import { runFullSweep, type SweepReport } from './full-sweep.ts';
@@ -10,8 +10,11 @@ import type { DatabaseEngineContext, SourceHealthPort } from './judge-orders.ts'
 export interface DatabaseEngineDeps {
   orders: OrdersPort;
   dispatch: DispatchPort;
+  outbox: OutboxPort | null;
   orderKinds: readonly ReconcilerReading<'order-dispatch'>[];
+  referenceKinds: readonly ReconcilerReading<'order-references'>[];
   outboxKinds: readonly ReconcilerReading<'outbox'>[];
+  slots: DatabaseEngineContext['slots'];
   store: FindingsPort & WatermarkPort;
   settings: GraceSettings;
   overlapMs: number;
@@ -42,7 +45,12 @@ export function createDatabaseEngine(deps: DatabaseEngineDeps): DatabaseEngine {
   const watermarks = createHeldWatermarks(deps.store);
   const ctx: DatabaseEngineContext = {
     ...deps,
-    findings: createFindingsWriter(deps.store, [...deps.orderKinds, ...deps.outboxKinds]),
+    findings: createFindingsWriter(deps.store, [
+      ...deps.orderKinds,
+      ...deps.referenceKinds,
+      ...deps.outboxKinds,
+      ...(deps.slots?.kinds ?? []),
+    ]),
     watermarks,
   };
   let lastRecheckAt: number | null = null;

@@ -1,7 +1,10 @@
+import { compareKeysAs } from '../keys.ts';
+import type { DispatchedOrderRow, OrderIdRow } from '../ports/business-db.ts';
 import { type BusinessSide, type DatabaseEngineContext, judgeOrderIds } from './judge-orders.ts';
+import { judgeReferences } from './judge-references.ts';
 
 /**
- * Rows per keyset page on each side of the merge join. The pages are what survives the garbage collector's young
+ * Rows per page on each side of the merge join. The pages are what survives the garbage collector's young
  * generation while the sweep streams a million rows: larger pages save round trips but grow the process.
  */
 const SWEEP_PAGE = 2_000;
@@ -10,6 +13,8 @@ export interface SweepReport {
   ordersScanned: number;
   dispatchGroupsScanned: number;
   suspects: number;
+  /** Dispatch order references that cannot be order ids, reported apart. */
+  malformedReferences: number;
   opened: number;
   resolved: number;
   complete: boolean;
@@ -17,14 +22,16 @@ export interface SweepReport {
 
 /**
  * The full sweep, on a slower schedule than the incremental cycle: streams order ids and dispatched order ids in
- * key order and merge-joins them, so it finds what the incremental path cannot see (a dispatch row deleted long
- * after its order changed). Memory stays at two pages; only suspects are re-judged, with fresh lookups of both sides.
+ * Recon's key order and merge-joins them, so it finds what the incremental path cannot see (a dispatch row deleted
+ * long after its order changed). Memory stays at two pages; only suspects are re-judged, with fresh lookups of both
+ * sides. References that cannot be order ids come last in the dispatch stream and are judged as such.
  */
 export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promise<SweepReport> {
   const report: SweepReport = {
     ordersScanned: 0,
     dispatchGroupsScanned: 0,
     suspects: 0,
+    malformedReferences: 0,
     opened: 0,
     resolved: 0,
     complete: false,
@@ -34,42 +41,55 @@ export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promi
     ctx.health.failure(side, error);
     throw error;
   };
-  const orders = pages(
-    (after) => ctx.orders.pageOrderIds(after, SWEEP_PAGE).catch(sideFailed('orders')),
-    (row) => row.id,
-  );
-  const groups = pages(
-    (after) => ctx.dispatch.pageDispatchedOrderIds(after, SWEEP_PAGE).catch(sideFailed('dispatch')),
-    (row) => row.orderId,
-  );
+  const outcome = (o: { opened: number; resolved: number }) => {
+    report.opened += o.opened;
+    report.resolved += o.resolved;
+  };
   let suspects: string[] = [];
+  let malformed: string[] = [];
   const flush = async (force = false) => {
-    if (suspects.length === 0 || (!force && suspects.length < ctx.pageSize)) return;
-    const outcome = await judgeOrderIds(ctx, now, suspects);
-    report.suspects += suspects.length;
-    report.opened += outcome.opened;
-    report.resolved += outcome.resolved;
-    suspects = [];
+    if (suspects.length > 0 && (force || suspects.length >= ctx.pageSize)) {
+      outcome(await judgeOrderIds(ctx, now, suspects));
+      report.suspects += suspects.length;
+      suspects = [];
+    }
+    if (malformed.length > 0 && (force || malformed.length >= ctx.pageSize)) {
+      outcome(await judgeReferences(ctx, now, malformed));
+      report.malformedReferences += malformed.length;
+      malformed = [];
+    }
   };
 
+  const orders = rows<OrderIdRow>(ctx.orders.orderIdsInKeyOrder(SWEEP_PAGE), sideFailed('orders'));
+  const groups = rows<DispatchedOrderRow>(
+    ctx.dispatch.dispatchedOrderIdsInKeyOrder(SWEEP_PAGE),
+    sideFailed('dispatch'),
+  );
   try {
-    const kinds = ctx.orderKinds.map((k) => k.kind);
+    const kinds = [...ctx.orderKinds, ...ctx.referenceKinds].map((k) => k.kind);
     if (!kinds.every(ctx.findings.isLoaded)) await ctx.findings.load(kinds);
+    const compare = compareKeysAs(await ctx.orders.keyFamily().catch(sideFailed('orders')));
     let order = await orders.next();
     let group = await groups.next();
     while (order || group) {
-      if (order && (!group || compareKeys(order.id, group.orderId) < 0)) {
+      if (group?.orderIdProblem) {
+        // Last in the stream: no order id can follow that would match it.
+        report.dispatchGroupsScanned += 1;
+        if (group.liveCount > 0) malformed.push(group.orderId);
+        group = await groups.next();
+      } else if (order && (!group || compare(order.id, group.orderId) < 0)) {
         report.ordersScanned += 1;
-        if (order.createdAt.getTime() <= cutoff) suspects.push(order.id); // no dispatch row at all
+        // No dispatch row at all: a suspect once it is old enough, unless it needs none.
+        if (order.needsDispatch && order.createdAt.getTime() <= cutoff) suspects.push(order.id);
         order = await orders.next();
-      } else if (group && (!order || compareKeys(group.orderId, order.id) < 0)) {
+      } else if (group && (!order || compare(group.orderId, order.id) < 0)) {
         report.dispatchGroupsScanned += 1;
         if (group.liveCount > 0 && group.createdAt.getTime() <= cutoff) suspects.push(group.orderId); // no order
         group = await groups.next();
       } else if (order && group) {
         report.ordersScanned += 1;
         report.dispatchGroupsScanned += 1;
-        if (group.liveCount !== 1) suspects.push(order.id); // none live, or a duplicate
+        if (group.liveCount > 1 || (group.liveCount === 0 && order.needsDispatch)) suspects.push(order.id);
         order = await orders.next();
         group = await groups.next();
       }
@@ -80,38 +100,36 @@ export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promi
   } catch {
     // A source failure is already reported against its side, a store failure made the writer forget what it knew;
     // an incomplete sweep simply runs again on its next schedule.
+  } finally {
+    // A stream read by a database cursor holds a connection until it is closed.
+    await Promise.all([orders.close(), groups.close()]);
   }
   return report;
 }
 
-/**
- * The order both streams come in (each sorted by the id column's own type): lowercase uuid text sorts like
- * PostgreSQL's uuid, and integer ids compare by length first, so "9" < "10" as in a bigint column.
- */
-export function compareKeys(a: string, b: string): number {
-  if (INTEGER.test(a) && INTEGER.test(b) && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-const INTEGER = /^\d+$/;
-
-/** Iterates a keyset-paged stream one row at a time, fetching the next page when the current one runs out. */
-function pages<T>(fetch: (after: string | null) => Promise<T[]>, keyOf: (row: T) => string) {
-  let buffer: T[] = [];
+/** One row at a time from a stream of pages; a failed read goes to `onError` (which rethrows). */
+function rows<T>(pages: AsyncIterable<T[]>, onError: (error: Error) => never) {
+  const iterator = pages[Symbol.asyncIterator]();
+  let page: T[] = [];
   let index = 0;
-  let after: string | null = null;
-  let isExhausted = false;
+  let isDone = false;
   return {
     async next(): Promise<T | undefined> {
-      if (index >= buffer.length) {
-        if (isExhausted) return undefined;
-        buffer = []; // the spent page is garbage before the next one arrives, not a survivor of its allocation
-        buffer = await fetch(after);
+      while (index >= page.length) {
+        if (isDone) return undefined;
+        page = []; // the spent page is garbage before the next one arrives, not a survivor of its allocation
+        const next = await iterator.next().catch(onError);
+        if (next.done) {
+          isDone = true;
+          return undefined;
+        }
+        page = next.value;
         index = 0;
-        if (buffer.length < SWEEP_PAGE) isExhausted = true;
-        if (buffer.length === 0) return undefined;
-        after = keyOf(buffer[buffer.length - 1]!);
       }
-      return buffer[index++];
+      return page[index++];
+    },
+    async close() {
+      if (!isDone) await iterator.return?.().catch(() => {});
     },
   };
 }

@@ -3,6 +3,8 @@ import { createSignal, mapLimit, settleAll } from './async.ts';
 import { readChangedRows } from './changed-rows.ts';
 import { type BatchRows, type DatabaseEngineContext, type JudgeOutcome, judgeOrderIds } from './judge-orders.ts';
 import { judgeOutbox } from './judge-outbox.ts';
+import { judgeReferences } from './judge-references.ts';
+import { judgeSlots } from './judge-slots.ts';
 import { inCallOrderPerOrderId } from './ordered-judging.ts';
 
 /** Re-check batches judged at once: the last, short batch need not wait for the full one before it. */
@@ -41,7 +43,9 @@ export async function runIncrementalCycle(
 ): Promise<CycleReport> {
   const until = new Date(now.getTime() - ctx.settings.graceMs);
   const report = emptyReport(now, recheck);
-  const kinds = [...ctx.orderKinds, ...ctx.outboxKinds].map((k) => k.kind);
+  const kinds = [...ctx.orderKinds, ...ctx.referenceKinds, ...ctx.outboxKinds, ...(ctx.slots?.kinds ?? [])].map(
+    (k) => k.kind,
+  );
 
   // Step 1. Reading the open findings overlaps the first pages' reads; a page is judged once they are known.
   const knowing = recheck || !kinds.every(ctx.findings.isLoaded) ? ctx.findings.load(kinds) : Promise.resolve();
@@ -67,6 +71,11 @@ export async function runIncrementalCycle(
     addOutcome(report, orderIds.length, await judgeInOrder(orderIds, rows));
   };
   const firstPages = { orders: createSignal(), dispatches: createSignal() };
+  // References that cannot be order ids: judged on their own, never as order ids.
+  const judgeMalformed = async (references: readonly string[]) => {
+    await knowing;
+    addOutcome(report, 0, await judgeReferences(ctx, now, references));
+  };
 
   // Step 2.
   const readOrders = readChangedRows<OrderRow>(
@@ -95,9 +104,12 @@ export async function runIncrementalCycle(
       report.rowsRead.dispatches += rows.length;
       // Only dispatches past the old watermark are new; the overlap re-reads the rest and must not count them twice.
       const isNew = (d: DispatchRow) => !dispatchWatermark || d.createdAt > dispatchWatermark;
-      const judging = judge([...new Set(rows.map((r) => r.orderId))], { newDispatches: rows.filter(isNew) });
+      const valid = rows.filter((d) => d.orderIdProblem === null);
+      const judging = judge([...new Set(valid.map((r) => r.orderId))], { newDispatches: valid.filter(isNew) });
+      const malformed = [...new Set(rows.filter((d) => d.orderIdProblem !== null).map((d) => d.orderId))];
+      const reporting = malformed.length > 0 ? judgeMalformed(malformed) : Promise.resolve();
       firstPages.dispatches.resolve();
-      await judging;
+      await Promise.all([judging, reporting]);
     },
   ).finally(firstPages.dispatches.resolve);
 
@@ -105,6 +117,8 @@ export async function runIncrementalCycle(
   const recheckOpen = async () => {
     if (!recheck) return;
     await Promise.all([knowing, firstPages.orders.promise, firstPages.dispatches.promise]);
+    const references = ctx.referenceKinds.flatMap((kind) => ctx.findings.openKeys(kind.kind));
+    const rechecking = references.length > 0 ? judgeMalformed(references) : Promise.resolve();
     const open = ctx.orderKinds.flatMap((kind) => ctx.findings.openKeys(kind.kind));
     remainingRecheck = new Set(open.filter((id) => !judged.has(id)));
     const pending = remainingRecheck;
@@ -112,16 +126,21 @@ export async function runIncrementalCycle(
       { length: Math.ceil(pending.size / ctx.pageSize) },
       () => () => take(pending, ctx.pageSize),
     );
-    await mapLimit(batches, RECHECK_BATCHES_AT_ONCE, async (nextBatch) => {
-      const batch = nextBatch();
-      if (batch.length > 0) await judge(batch);
-    });
+    await settleAll([
+      rechecking,
+      mapLimit(batches, RECHECK_BATCHES_AT_ONCE, async (nextBatch) => {
+        const batch = nextBatch();
+        if (batch.length > 0) await judge(batch);
+      }),
+    ] as const);
   };
 
   // Step 4.
   const checkOutbox = async () => {
     await knowing;
-    const outbox = await judgeOutbox(ctx, now);
+    const [outbox, slots] = await settleAll([judgeOutbox(ctx, now), judgeSlots(ctx, now)] as const);
+    report.opened += slots.opened;
+    report.resolved += slots.resolved;
     report.rowsRead.outbox += outbox.rowsRead;
     report.opened += outbox.opened;
     report.resolved += outbox.resolved;

@@ -1,5 +1,12 @@
 import type { GraceSettings, ReconcilerReading } from '../define-kind.ts';
-import type { DispatchPort, DispatchRow, OrderRow, OrdersPort } from '../ports/business-db.ts';
+import type {
+  DispatchPort,
+  DispatchRow,
+  OrderRow,
+  OrdersPort,
+  OutboxPort,
+  ReplicationSlotPort,
+} from '../ports/business-db.ts';
 import type { WatermarkPort } from '../ports/findings-store.ts';
 import type { OrderDispatchSnapshot } from '../snapshots/order-dispatch.ts';
 import type { FindingsWriter } from './findings-writer.ts';
@@ -16,10 +23,21 @@ export interface SourceHealthPort {
 export interface DatabaseEngineContext {
   orders: OrdersPort;
   dispatch: DispatchPort;
+  /** Null for a flow without an outbox (or one whose rows cannot be looked at: Debezium's). */
+  outbox: OutboxPort | null;
   /** The kinds judged per order id over both databases. */
   orderKinds: readonly ReconcilerReading<'order-dispatch'>[];
-  /** The kinds judged over the unconfirmed outbox rows. */
+  /** The kinds judged over dispatch order references that cannot be order ids. */
+  referenceKinds: readonly ReconcilerReading<'order-references'>[];
+  /** The kinds judged over the outbox rows not yet published. */
   outboxKinds: readonly ReconcilerReading<'outbox'>[];
+  /** A CDC outbox's replication slot, and the kinds judged over it; null for an outbox with rows to look at. */
+  slots: {
+    port: ReplicationSlotPort;
+    slot: string | null;
+    maxLagBytes: number;
+    kinds: readonly ReconcilerReading<'replication-slots'>[];
+  } | null;
   findings: FindingsWriter;
   watermarks: WatermarkPort;
   settings: GraceSettings;

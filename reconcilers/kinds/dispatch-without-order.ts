@@ -1,5 +1,5 @@
 import { defineKind, type GraceSettings } from '../define-kind.ts';
-import type { LiveDispatch, OrderRecord } from '../ports/repair.ts';
+import type { LiveDispatch, MadeUpOrder } from '../ports/repair.ts';
 import { defineRepair, done, failed, holds, settle, superseded } from '../repair.ts';
 import {
   type DispatchEvidence,
@@ -47,7 +47,8 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 }
 
 /** `make-up-order`: the replenisher's job done by hand, from the order the dispatch service received. */
-const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRecord; from: LiveDispatch }>({
+const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: MadeUpOrder; from: LiveDispatch }>({
+  requires: ['order-snapshot'],
   describe: (e) => `Create order ${e.orderId} from the order snapshot its dispatch received`,
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
   target: (_e, orderId) => `order:${orderId}`,
@@ -63,9 +64,10 @@ const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRec
     }
     const [from] = await ports.dispatch.liveDispatches(orderId);
     if (!from) return settle(superseded(`order ${orderId} has no live dispatch left to make it up from`));
-    const order = toOrderFromSnapshot(from.orderSnapshot, orderId, ports.madeUpStatus);
-    if (!order) return settle(failed(`the order snapshot of dispatch ${from.id} does not describe an order`));
-    return holds({ order, from });
+    const made = ports.orders.orderFromSnapshot(orderId, from.orderSnapshot);
+    if ('problem' in made)
+      return settle(failed(`the order snapshot of dispatch ${from.id} does not describe the order: ${made.problem}`));
+    return holds({ order: made.order, from });
   },
   async effect(_request, { order, from }, ports) {
     return (await ports.orders.insertOrder(order))
@@ -76,6 +78,7 @@ const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: OrderRec
 
 /** `cancel-dispatch`: the order really is gone, so its couriers stand down. Conditional: never cancels twice. */
 const cancelDispatch = defineRepair<DispatchWithoutOrderEvidence, readonly LiveDispatch[]>({
+  requires: ['dispatch-status'],
   describe: (e) => `Cancel every live dispatch of order ${e.orderId}, which does not exist`,
   target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
@@ -95,23 +98,6 @@ const cancelDispatch = defineRepair<DispatchWithoutOrderEvidence, readonly LiveD
       : superseded(`the dispatches of order ${orderId} changed meanwhile`);
   },
 });
-
-/** The snapshot is a message body someone else wrote: every field is checked before it becomes an order. */
-function toOrderFromSnapshot(snapshot: unknown, orderId: string, status: string): OrderRecord | null {
-  if (typeof snapshot !== 'object' || snapshot === null) return null;
-  const s = snapshot as Record<string, unknown>;
-  const createdAt = typeof s.createdAt === 'string' ? new Date(s.createdAt) : new Date(Number.NaN);
-  if (s.orderId !== orderId || typeof s.customerId !== 'string' || !Number.isInteger(s.totalCents)) return null;
-  if (s.items === undefined || Number.isNaN(createdAt.getTime())) return null;
-  return {
-    id: orderId,
-    customerId: s.customerId,
-    items: s.items,
-    totalCents: s.totalCents as number,
-    status,
-    createdAt,
-  };
-}
 
 export const dispatchWithoutOrder = defineKind({
   kind: KIND,

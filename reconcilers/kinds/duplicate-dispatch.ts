@@ -56,6 +56,7 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 
 /** `cancel-dispatch` of the extras: the oldest live dispatch stays, as `detect` named it. Conditional per row. */
 const cancelExtras = defineRepair<DuplicateDispatchEvidence, { kept: LiveDispatch; extras: LiveDispatch[] }>({
+  requires: ['dispatch-status'],
   describe: (e) =>
     `Cancel the extra dispatches ${JSON.stringify(e.extraDispatchIds)} of order ${e.orderId}, keeping ${e.keptDispatchId}`,
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).

@@ -1,6 +1,6 @@
 import { defineKind, type GraceSettings } from '../define-kind.ts';
 import type { OrderRecord } from '../ports/repair.ts';
-import { defineRepair, done, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
+import { defineRepair, done, failed, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
 import { liveDispatches, type OrderDispatchSnapshot } from '../snapshots/order-dispatch.ts';
 import { type Judgement, judgementsOf } from '../vocabulary.ts';
 
@@ -21,7 +21,8 @@ const judge = judgementsOf<typeof KIND, OrderWithoutDispatchEvidence>(KIND, 'cri
 
 /**
  * An order committed longer ago than the grace period with no live dispatch: the customer waits for a courier
- * nobody assigned. Young orders are not judged (their message may still be in flight).
+ * nobody assigned. Young orders are not judged (their message may still be in flight), and an order that needs no
+ * dispatch (cancelled, picked up: the configured `needsDispatch`) is fine without one.
  */
 function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSettings) {
   const judgements: Judgement<typeof KIND, OrderWithoutDispatchEvidence>[] = [];
@@ -31,7 +32,7 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
       continue;
     }
     const order = snapshot.orders.get(orderId);
-    if (!order) {
+    if (!order?.needsDispatch) {
       judgements.push(judge.ok(orderId));
       continue;
     }
@@ -58,6 +59,7 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
  * (stable across its retries) lets the inbox absorb a retry's duplicate instead.
  */
 const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
+  requires: ['message-body'],
   describe: (e) =>
     `Publish order.created for order ${e.orderId} again (a new message id) so the dispatch service assigns a courier`,
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
@@ -69,30 +71,22 @@ const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
     if (!order) return settle(superseded(`order ${orderId} no longer exists`));
     const live = await ports.dispatch.liveDispatches(orderId);
     if (live.length > 0) return settle(superseded(`order ${orderId} has a dispatch now (${live[0]!.id})`));
+    if (order.messageBody === null) return settle(failed('no message body is configured (message.body)'));
     return holds(order);
   },
   async effect({ messageId }, order, ports) {
     const original = await ports.orders.latestMessageIdFor(order.id);
-    const { exchange, routingKey } = ports.orderCreated;
+    const { exchange, routingKey } = ports.messageRoute;
     const result = await ports.publisher.publish({
       exchange,
       routingKey,
-      body: Buffer.from(JSON.stringify(toOrderCreatedBody(order))),
+      body: Buffer.from(JSON.stringify(order.messageBody)),
       messageId,
       contentType: 'application/json',
       headers: original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {},
     });
-    return toPublishOutcome(result, `order.created for order ${order.id} to exchange ${exchange}`);
+    return toPublishOutcome(result, `${routingKey} for order ${order.id} to exchange ${exchange}`);
   },
-});
-
-/** The wire contract of `order.created` (DESIGN: The reference system). */
-export const toOrderCreatedBody = (order: OrderRecord) => ({
-  orderId: order.id,
-  customerId: order.customerId,
-  items: order.items,
-  totalCents: order.totalCents,
-  createdAt: order.createdAt.toISOString(),
 });
 
 export const orderWithoutDispatch = defineKind({

@@ -1,6 +1,6 @@
 import { defineKind, type GraceSettings } from '../define-kind.ts';
 import type { OutboxRecord } from '../ports/repair.ts';
-import { defineRepair, done, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
+import { defineRepair, done, failed, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
 import type { OutboxSnapshot } from '../snapshots/outbox.ts';
 import { type Judgement, judgementsOf } from '../vocabulary.ts';
 
@@ -8,79 +8,89 @@ const KIND = 'stuck-outbox';
 
 export interface StuckOutboxEvidence {
   messageId: string;
-  orderId: string;
-  eventType: string;
+  /** Null when the row does not say (its JSON lacks the configured path). */
+  orderId: string | null;
+  eventType: string | null;
   createdAt: string;
   publishedAt: string | null;
-  attempts: number;
+  attempts: number | null;
   lastError: string | null;
+  /** The library gave up on it (a FAILED status), rather than it being late. */
+  hasFailed: boolean;
 }
 
 const judge = judgementsOf<typeof KIND, StuckOutboxEvidence>(KIND, 'warning');
 
 /**
- * An outbox row still unconfirmed after the grace period: the relay never got (or never recorded) the broker's
- * confirm, so the order's message may never have gone out. Keyed by the outbox message id.
+ * An outbox row still not published after the grace period, or failed for good whatever its age: the relay never
+ * got (or never recorded) the broker's confirm, so the order's message may never have gone out. "Not published" is
+ * the outbox library's own rule (a null confirmation time, a status, a row that still exists). Keyed by the
+ * outbox message id.
  */
 function detect(snapshot: OutboxSnapshot, now: Date, { graceMs }: GraceSettings) {
-  if (!snapshot.unconfirmed) return snapshot.openKeys.map(judge.unknown);
+  if (!snapshot.unpublished) return snapshot.openKeys.map(judge.unknown);
   const judgements: Judgement<typeof KIND, StuckOutboxEvidence>[] = [];
   const stuck = new Set<string>();
-  for (const row of snapshot.unconfirmed) {
-    if (now.getTime() - row.createdAt.getTime() < graceMs) continue;
+  for (const row of snapshot.unpublished) {
+    if (!row.hasFailed && now.getTime() - row.createdAt.getTime() < graceMs) continue;
     stuck.add(row.messageId);
     judgements.push(
       judge.mismatch(row.messageId, {
         messageId: row.messageId,
-        orderId: row.aggregateId,
+        orderId: row.orderId,
         eventType: row.eventType,
         createdAt: row.createdAt.toISOString(),
         publishedAt: row.publishedAt?.toISOString() ?? null,
         attempts: row.attempts,
         lastError: row.lastError,
+        hasFailed: row.hasFailed,
       }),
     );
   }
-  // The unconfirmed set was read whole, so an open finding missing from it has been confirmed (or deleted).
+  // The unpublished set was read whole, so an open finding missing from it has been confirmed (or deleted).
   for (const key of snapshot.openKeys) if (!stuck.has(key)) judgements.push(judge.ok(key));
   return judgements;
 }
 
 /**
- * `republish`: publish the outbox row with its own message id (the consumer never committed it, or its inbox
- * absorbs the copy) and mark it confirmed only once the broker confirmed it.
+ * `republish`: publish the outbox row's payload with its own message id (the consumer never committed it, or its
+ * inbox absorbs the copy) to the flow's configured exchange and routing key (never to a column such as an event
+ * type, which may name a class rather than a route), and mark it published as its library does, only once the
+ * broker confirmed it.
  */
-const republish = defineRepair<StuckOutboxEvidence, OutboxRecord>({
+const republish = defineRepair<StuckOutboxEvidence, OutboxRecord & { body: Buffer }>({
+  requires: ['outbox-republish'],
   describe: (e) =>
-    `Republish outbox message ${e.messageId} of order ${e.orderId} and mark it confirmed on the broker's confirm`,
+    `Republish outbox message ${e.messageId} of order ${e.orderId ?? '(not named)'} and mark it published on the broker's confirm`,
   target: (_e, messageId) => `outbox:${messageId}`,
   async premise({ evidence: { messageId }, isRetry }, ports) {
     const row = await ports.orders.getOutbox(messageId);
     if (!row) return settle(superseded(`outbox message ${messageId} no longer exists`));
-    if (row.confirmedAt)
-      return settle(isRetry ? done(`outbox message ${messageId} is confirmed`) : superseded('confirmed meanwhile'));
+    if (row.isPublished)
+      return settle(isRetry ? done(`outbox message ${messageId} is published`) : superseded('published meanwhile'));
     // A crash between the confirm and marking the row: the inbox shows the message arrived; do not publish again.
     if (isRetry && (await ports.dispatch.isProcessed(messageId))) {
-      await ports.orders.markOutboxConfirmed(messageId);
+      await ports.orders.markOutboxPublished(messageId);
       return settle(done(`outbox message ${messageId} was delivered and processed`));
     }
-    return holds(row);
+    if (row.body === null) return settle(failed(`outbox message ${messageId} has no payload to send again`));
+    return holds({ ...row, body: row.body });
   },
   async effect(_request, row, ports) {
-    const { exchange } = ports.orderCreated;
+    const { exchange, routingKey } = ports.messageRoute;
     const result = await ports.publisher.publish({
       exchange,
-      routingKey: row.eventType,
-      body: Buffer.from(JSON.stringify(row.payload)),
+      routingKey,
+      body: row.body,
       messageId: row.messageId,
       contentType: 'application/json',
       headers: {},
     });
     const outcome = toPublishOutcome(
       result,
-      `${row.eventType} ${row.messageId} of order ${row.aggregateId} to exchange ${exchange}`,
+      `${routingKey} ${row.messageId} of order ${row.orderId ?? '(not named)'} to exchange ${exchange}`,
     );
-    if (outcome.status === 'done') await ports.orders.markOutboxConfirmed(row.messageId);
+    if (outcome.status === 'done') await ports.orders.markOutboxPublished(row.messageId);
     return outcome;
   },
 });
@@ -92,8 +102,9 @@ export const stuckOutbox = defineKind({
   reads: 'outbox',
   detect,
   explain: (e: StuckOutboxEvidence) =>
-    `Outbox message ${e.messageId} (${e.eventType}) of order ${e.orderId} was written at ${e.createdAt} and the ` +
-    `broker never confirmed it (${e.attempts} attempt(s)${e.lastError ? `; last error: ${e.lastError}` : ''}).`,
+    `Outbox message ${e.messageId}${e.eventType ? ` (${e.eventType})` : ''} of order ${e.orderId ?? '(not named)'} ` +
+    `was written at ${e.createdAt} and ${e.hasFailed ? 'its library gave up publishing it' : 'is still not published'}` +
+    `${e.attempts === null ? '' : ` after ${e.attempts} attempt(s)`}${e.lastError ? `; last error: ${e.lastError}` : ''}.`,
   example: {
     key: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
     evidence: {
@@ -104,6 +115,7 @@ export const stuckOutbox = defineKind({
       publishedAt: '2026-11-23T12:00:00.050Z',
       attempts: 1,
       lastError: null,
+      hasFailed: false,
     },
   },
   subjects: (e) => ({ orderId: e.orderId, messageId: e.messageId }),

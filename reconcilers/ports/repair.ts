@@ -22,22 +22,28 @@ export interface PublisherPort {
   publish(message: OutgoingMessage): Promise<PublishResult>;
 }
 
-/** An order as the order database holds it, enough to publish its `order.created` again. */
+/** An order as a repair needs it: that it exists, its status, and the message a redelivery of it sends. */
 export interface OrderRecord {
   id: string;
-  customerId: string;
-  items: unknown;
-  totalCents: number;
-  status: string;
-  createdAt: Date;
+  status: string | null;
+  /** The order's message as the configured template builds it from the row; null when none is configured. */
+  messageBody: unknown | null;
 }
 
+/** An order a dispatch's snapshot describes, as the configured mapping writes it (what make-up-order inserts). */
+export interface MadeUpOrder {
+  id: string;
+  /** Column → value, in the adapter's terms; the domain only passes it from one port call to the next. */
+  columns: Readonly<Record<string, unknown>>;
+}
+
+/** An outbox row as republish needs it. */
 export interface OutboxRecord {
   messageId: string;
-  aggregateId: string;
-  eventType: string;
-  payload: unknown;
-  confirmedAt: Date | null;
+  orderId: string | null;
+  isPublished: boolean;
+  /** The message body as the library would publish it; null when the configuration names no payload. */
+  body: Buffer | null;
 }
 
 export interface LiveDispatch {
@@ -53,10 +59,12 @@ export interface OrdersRepairPort {
   getOutbox(messageId: string): Promise<OutboxRecord | null>;
   /** The latest outbox message id for an order, to name it in a redelivered message's header. */
   latestMessageIdFor(orderId: string): Promise<string | null>;
-  /** INSERT … ON CONFLICT DO NOTHING: true when this call created the order. */
-  insertOrder(order: OrderRecord): Promise<boolean>;
-  /** Marks the row confirmed unless it already is: true when this call did. */
-  markOutboxConfirmed(messageId: string): Promise<boolean>;
+  /** The order a dispatch's snapshot describes, or why it does not describe one (a field missing, another order). */
+  orderFromSnapshot(orderId: string, snapshot: unknown): { order: MadeUpOrder } | { problem: string };
+  /** INSERT … ON CONFLICT DO NOTHING, with Recon's status: true when this call created the order. */
+  insertOrder(order: MadeUpOrder): Promise<boolean>;
+  /** Marks the row published as its library does, unless it already is: true when this call did. */
+  markOutboxPublished(messageId: string): Promise<boolean>;
 }
 
 export interface DispatchRepairPort {
@@ -93,8 +101,8 @@ export interface RepairPorts {
   dispatch: DispatchRepairPort;
   deadLetters: DeadLettersRepairPort;
   publisher: PublisherPort;
-  /** Where `order.created` goes (the configured exchange and routing key). */
-  orderCreated: { exchange: string; routingKey: string };
+  /** Where the flow's message goes (the configured exchange and routing key): redeliver and republish send there. */
+  messageRoute: { exchange: string; routingKey: string };
   /** Status a made-up order gets, so a retry can tell its own insert from someone else's. */
   madeUpStatus: string;
   /** A dead letter redriven this many times is refused. */

@@ -57,7 +57,8 @@ export function createActionService(deps: ActionServiceDeps) {
     if (earlier) return answerReplay(earlier, req);
     const finding = await findings.getFinding(req.findingId);
     if (!finding) return { kind: 'not-found' };
-    const action = isActionName(req.action) ? req.action : undefined;
+    // A finding's actions are those its kind has and the configuration offers.
+    const action = isActionName(req.action) && finding.actions.some((a) => a === req.action) ? req.action : undefined;
     const repair = action && repairOf(finding.kind, action);
     if (!action || !repair)
       return { kind: 'not-applicable', detail: `${req.action} does not apply to a ${finding.kind} finding` };

@@ -50,7 +50,7 @@ export function createBulkActions(deps: {
   async function planOne(action: ActionName, findingId: string): Promise<PlannedItem> {
     const finding = await findings.getFinding(findingId);
     if (!finding) return { findingId, plan: 'skip', detail: 'no such finding' };
-    const repair = repairOf(finding.kind, action);
+    const repair = finding.actions.some((a) => a === action) ? repairOf(finding.kind, action) : undefined;
     if (!repair) return { findingId, plan: 'skip', detail: `${action} does not apply to a ${finding.kind} finding` };
     if (finding.state === 'resolved') return { findingId, plan: 'skip', detail: 'resolved: nothing to repair' };
     const detail = inWords(() => repair.describe(finding.evidence, finding.key), `${action} ${finding.id}`);

@@ -1,20 +1,19 @@
-import type { Pool } from 'pg';
 import type { PublisherPort, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
-import { createDispatchRepairDb } from '../adapters/dispatch-repair-db.ts';
-import { createOrdersRepairDb } from '../adapters/orders-repair-db.ts';
 import type { ReconConfig } from '../config.ts';
+import type { FlowAdapters } from '../flow-adapters.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
 
-/** Wires the domain's repair ports to the real databases, Recon's dead-letter store and the action publisher. */
+/** Wires the domain's repair ports to the watched flow's databases, Recon's dead-letter store and the publisher. */
 export function createRepairPorts(
   config: ReconConfig,
-  pools: { orders: Pool; dispatch: Pool },
+  repairs: FlowAdapters['repairs'],
   deadLetters: DeadLetterStore,
   publisher: PublisherPort,
 ): RepairPorts {
+  const { flow } = config.watched;
   return {
-    orders: createOrdersRepairDb(pools.orders, config.mapping),
-    dispatch: createDispatchRepairDb(pools.dispatch, config.mapping),
+    orders: repairs.orders,
+    dispatch: repairs.dispatch,
     deadLetters: {
       get: async (id) => {
         const letter = await deadLetters.getDeadLetter(id);
@@ -23,11 +22,8 @@ export function createRepairPorts(
       settle: (id, state, reason) => deadLetters.settleDeadLetter(id, state, reason),
     },
     publisher,
-    orderCreated: {
-      exchange: config.mapping.messages.exchange,
-      routingKey: config.mapping.messages.orderCreatedRoutingKey,
-    },
-    madeUpStatus: config.mapping.orders.madeUpStatus,
+    messageRoute: { exchange: flow.message.exchange, routingKey: flow.message.routingKey },
+    madeUpStatus: flow.order.madeUpStatus,
     maxReplays: config.actions.maxReplays,
   };
 }

@@ -27,6 +27,7 @@ import { overviewRoutes } from './routes-overview.ts';
 import { sessionRoutes } from './routes-session.ts';
 import { uiRoutes } from './routes-ui.ts';
 import { usersRoutes } from './routes-users.ts';
+import type { FeatureJson } from './wire.ts';
 
 /** The methods the app logs through; a pino logger and `console` both fit. */
 export interface ErrorLogger {
@@ -62,6 +63,8 @@ export interface AppDeps {
   /** Order → dispatch latency per minute for the overview. */
   latency?: LatencyHistory;
   /** How often the slowest source is read (the cycle or the broker poll), for the overview's staleness. */
+  /** What the watched system's configuration turns on and off (/api/sources, the overview). */
+  features?: readonly FeatureJson[];
   pollIntervalMs?: number;
   /** Live events: how often, and the signal that ends open streams at shutdown. */
   events?: { intervalMs: number; shutdown: AbortSignal };
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     broker: deps.broker,
     latency: deps.latency,
     pollIntervalMs: deps.pollIntervalMs,
+    features: deps.features,
   };
   app.route('/', overviewRoutes(overviewDeps));
   if (deps.events) app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events }));

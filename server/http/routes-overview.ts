@@ -8,7 +8,7 @@ import type { ReconStore } from '../store/types.ts';
 import { asJson } from './as-json.ts';
 import { toQueueHistory, toQueuesNow } from './broker-overview.ts';
 import { parseOrThrow, withoutEmpty } from './validate.ts';
-import type { OverviewJson, SourcesJson } from './wire.ts';
+import type { FeatureJson, OverviewJson, SourcesJson } from './wire.ts';
 
 const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
 
@@ -24,10 +24,12 @@ export interface OverviewDeps {
   latency?: LatencyHistory;
   /** How often the slowest source is read: the UI calls a source stale after three of these. */
   pollIntervalMs?: number;
+  /** What the watched system's configuration turns on and off (none given: nothing to say). */
+  features?: readonly FeatureJson[];
 }
 
 /** The overview as JSON: for GET /api/overview and for every live event (server/http/routes-events.ts). */
-export function overviewBuilder({ store, now, broker, latency, pollIntervalMs }: OverviewDeps) {
+export function overviewBuilder({ store, now, broker, latency, pollIntervalMs, features = [] }: OverviewDeps) {
   return async (minutes: number): Promise<OverviewJson> => {
     const at = now();
     const from = new Date(at.getTime() - minutes * 60_000);
@@ -59,6 +61,7 @@ export function overviewBuilder({ store, now, broker, latency, pollIntervalMs }:
       queueHistory,
       latency: latencyPoints,
       ...pollInterval,
+      features: [...features],
     });
   };
 }
@@ -72,7 +75,9 @@ export function overviewRoutes(deps: OverviewDeps): Hono {
     return c.json<OverviewJson>(await overview(minutes));
   });
 
-  app.get('/api/sources', async (c) => c.json<SourcesJson>(asJson({ sources: await deps.store.listSourceHealth() })));
+  app.get('/api/sources', async (c) =>
+    c.json<SourcesJson>(asJson({ sources: await deps.store.listSourceHealth(), features: [...(deps.features ?? [])] })),
+  );
 
   return app;
 }

@@ -97,7 +97,6 @@ export interface FindingPageJson {
   nextCursor: string | null;
 }
 
-/** GET /api/findings/:id: the finding, and what each of its actions would do, in the operator's words. */
 /** GET /api/findings/:id: the finding, what its kind calls it and says of it, and each action's effect in words. */
 export type FindingDetailJson = FindingJson & {
   title: string;
@@ -121,6 +120,15 @@ export interface OverviewJson {
   latency: LatencyPointJson[];
   /** How often the slowest source is read (the cycle or the broker poll); absent when the server was not told. */
   pollIntervalSeconds?: number;
+  /** What the watched system's configuration turns on and off, and why. */
+  features: FeatureJson[];
+}
+
+/** One feature of the watched system's configuration: on, or off and why (naming the configuration key). */
+export interface FeatureJson {
+  feature: string;
+  isOn: boolean;
+  detail: string;
 }
 
 /** GET /api/events: server-sent events by name, each one's data as JSON. */
@@ -152,9 +160,10 @@ export interface SourceHealthJson {
   lastError: string | null;
 }
 
-/** GET /api/sources. */
+/** GET /api/sources: each source's health, and what the configuration turns on and off. */
 export interface SourcesJson {
   sources: SourceHealthJson[];
+  features: FeatureJson[];
 }
 
 /** Rates per second; a field the broker did not send is absent, not zero. */

@@ -5,6 +5,7 @@ import type { DeadLetterState } from '../../reconcilers/snapshots/dead-letters.t
 import { type FullRow, SUMMARY_COLUMNS, type SummaryRow, toSummary } from './dead-letter-row.ts';
 import type { DeadLetterStore } from './dead-letter-types.ts';
 import { InvalidCursorError } from './finding-cursor.ts';
+import { isUuid } from './uuid.ts';
 
 const MAX_PAGE_SIZE = 500;
 /** An order with more dead letters than this is a flood; the timeline shows the newest. */
@@ -91,7 +92,9 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
       };
     },
     async deadLettersForOrder(orderId) {
-      const { rows } = await pool.query<SummaryRow>(FOR_ORDER, [orderId.toLowerCase(), MAX_LETTERS_PER_ORDER]);
+      // Stored uuids are lower-case; any other key is compared exactly as it is written.
+      const key = isUuid(orderId) ? orderId.toLowerCase() : orderId;
+      const { rows } = await pool.query<SummaryRow>(FOR_ORDER, [key, MAX_LETTERS_PER_ORDER]);
       return rows.map(toSummary);
     },
     async findFactsByKeys(keys) {

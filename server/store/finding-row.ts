@@ -1,4 +1,5 @@
 import { actionsOf, type Finding } from '../../reconcilers/registry.ts';
+import type { Capability } from '../../reconcilers/repair.ts';
 import type { FindingState, Severity, Verdict } from '../../reconcilers/vocabulary.ts';
 
 /** A `findings` row as pg returns it. Its snake_case never leaves server/store: `toFinding` is the only way out. */
@@ -22,10 +23,10 @@ export const FINDING_COLUMNS =
 
 /**
  * The row as its kind's finding. The evidence is what that kind's detect wrote (only the engines write findings),
- * so it has the kind's evidence type. A row of a kind this version no longer knows gets no actions rather than
- * failing the whole listing.
+ * so it has the kind's evidence type. Its actions are those the configuration offers; a row of a kind this version
+ * no longer knows gets none rather than failing the whole listing.
  */
-export const toFinding = (row: FindingRow): Finding =>
+export const toFinding = (row: FindingRow, capabilities?: ReadonlySet<Capability>): Finding =>
   ({
     id: row.id,
     kind: row.kind,
@@ -38,5 +39,5 @@ export const toFinding = (row: FindingRow): Finding =>
     resolvedAt: row.resolved_at,
     evidence: row.evidence,
     subjects: { orderId: row.order_id, messageId: row.message_id },
-    actions: actionsOf(row.kind),
+    actions: actionsOf(row.kind, capabilities),
   }) as Finding;

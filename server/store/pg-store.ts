@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { FINDING_KINDS, type FindingKind } from '../../reconcilers/registry.ts';
+import type { Capability } from '../../reconcilers/repair.ts';
 import type { Severity } from '../../reconcilers/vocabulary.ts';
 import { toWriteFindingsParams } from './finding-changes.ts';
 import { decodeCursor, encodeCursor } from './finding-cursor.ts';
@@ -59,10 +60,13 @@ interface OpenFindingRow {
 export interface PgStoreOptions {
   /** The clock history() runs up to; tests pass a fixed one. */
   now?: () => Date;
+  /** What the watched system's configuration provides: a finding's actions are those it offers (default: all). */
+  capabilities?: ReadonlySet<Capability>;
 }
 
 /** Recon's store on PostgreSQL. Every method is a single statement, so any replica's pool can serve it. */
-export function createPgStore(pool: Pool, { now = () => new Date() }: PgStoreOptions = {}): ReconStore {
+export function createPgStore(pool: Pool, { now = () => new Date(), capabilities }: PgStoreOptions = {}): ReconStore {
+  const asFinding = (row: FindingRow) => toFinding(row, capabilities);
   return {
     async writeFindings(changes, at) {
       if (changes.length === 0) return { opened: 0, resolved: 0 };
@@ -112,17 +116,17 @@ export function createPgStore(pool: Pool, { now = () => new Date() }: PgStoreOpt
       const last = page.at(-1);
       const hasMore = rows.length > pageSize && last !== undefined;
       return {
-        items: page.map(toFinding),
+        items: page.map(asFinding),
         nextCursor: hasMore ? encodeCursor({ lastSeenMicros: last.last_seen_micros, id: last.id }) : null,
       };
     },
     async getFinding(id) {
       const { rows } = await pool.query<FindingRow>(GET_FINDING, [id]);
-      return rows[0] && toFinding(rows[0]);
+      return rows[0] && asFinding(rows[0]);
     },
     async findingsForOrder(orderId) {
       const { rows } = await pool.query<FindingRow>(FINDINGS_FOR_ORDER, [orderId, MAX_FINDINGS_PER_ORDER]);
-      return rows.map(toFinding);
+      return rows.map(asFinding);
     },
     async openSummary() {
       const { rows } = await pool.query<{ kind: FindingKind; open: number; oldest_first_seen_at: Date | null }>(

@@ -1,7 +1,76 @@
-import { type Mapping, mappingSchema } from '../config.ts';
+import { z } from 'zod';
 import type { FlowFile } from './file-schema.ts';
 import { formatPath, type IssueList } from './issues.ts';
 import type { FeatureNote } from './model.ts';
+
+const identifier = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/,
+    'must be a plain SQL identifier (optionally schema.name)',
+  );
+
+/** How Recon's rules map onto a system's own tables. Defaults: the reference system of DESIGN.md. */
+export const mappingSchema = z
+  .object({
+    orders: z
+      .object({
+        table: identifier.default('orders'),
+        id: identifier.default('id'),
+        status: identifier.default('status'),
+        createdAt: identifier.default('created_at'),
+        updatedAt: identifier.default('updated_at'),
+        customerId: identifier.default('customer_id'),
+        items: identifier.default('items'),
+        totalCents: identifier.default('total_cents'),
+        /** Status of an order Recon made up from its dispatch (the replenisher's status in the reference system). */
+        madeUpStatus: z.string().min(1).default('replenished'),
+      })
+      .prefault({}),
+    outbox: z
+      .object({
+        table: identifier.default('outbox'),
+        id: identifier.default('id'),
+        messageId: identifier.default('message_id'),
+        aggregateId: identifier.default('aggregate_id'),
+        eventType: identifier.default('event_type'),
+        createdAt: identifier.default('created_at'),
+        publishedAt: identifier.default('published_at'),
+        confirmedAt: identifier.default('confirmed_at'),
+        attempts: identifier.default('attempts'),
+        lastError: identifier.default('last_error'),
+        payload: identifier.default('payload'),
+      })
+      .prefault({}),
+    dispatches: z
+      .object({
+        table: identifier.default('dispatches'),
+        id: identifier.default('id'),
+        orderId: identifier.default('order_id'),
+        messageId: identifier.default('message_id'),
+        status: identifier.default('status'),
+        createdAt: identifier.default('created_at'),
+        updatedAt: identifier.default('updated_at'),
+        orderSnapshot: identifier.default('order_snapshot'),
+        /** Who rides for the dispatch, shown on the order's timeline; null when the table has no such column. */
+        courier: identifier.nullable().default('courier'),
+        /** Status values of a dispatch that no longer counts as the order's dispatch; cancel-dispatch sets the first. */
+        cancelledStatuses: z.array(z.string()).min(1).default(['cancelled']),
+      })
+      .prefault({}),
+    /** The consumer's inbox of processed message ids; null when the consumer keeps none. */
+    inbox: z
+      .object({ table: identifier.default('processed_messages'), messageId: identifier.default('message_id') })
+      .nullable()
+      .prefault({}),
+    /** Where `order.created` is published (redeliver and republish). */
+    messages: z
+      .object({ exchange: z.string().default('orders'), orderCreatedRoutingKey: z.string().default('order.created') })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type Mapping = z.infer<typeof mappingSchema>;
 
 // RECON_MAPPING, the JSON that pointed Recon at other tables before the watched-system file, still works without a
 // file: each of its keys becomes the file's key for the same column, so it resolves exactly as the file would.

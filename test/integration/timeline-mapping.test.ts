@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTimelineDb } from '../../server/adapters/timeline-db.ts';
-import { mappingSchema } from '../../server/config.ts';
+import { createTimelineDb } from '../../server/adapters/flow/timeline-db.ts';
 import { createApp } from '../../server/http/app.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
 import { migrateStore } from '../../server/store/migrate.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import { createUserStore } from '../../server/store/user-store.ts';
+import { loadWatchedSystem } from '../../server/watched-system/load-watched-system.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -19,36 +19,35 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const orderId = randomUUID();
 const messageId = randomUUID();
 
-const mapping = mappingSchema.parse({
-  orders: {
-    table: 'shop.purchase_orders',
-    id: 'order_no',
-    status: 'state',
-    createdAt: 'placed_at',
-    updatedAt: 'last_modified_at',
-  },
-  outbox: {
-    table: 'shop.events',
-    id: 'seq',
-    messageId: 'msg_id',
-    aggregateId: 'order_ref',
-    eventType: 'kind',
-    createdAt: 'written_at',
-    publishedAt: 'sent_at',
-    confirmedAt: 'acked_at',
-    attempts: 'tries',
-  },
-  dispatches: {
-    table: 'delivery',
-    id: 'delivery_id',
-    orderId: 'purchase',
-    messageId: 'msg',
-    status: 'state',
-    createdAt: 'assigned_at',
-    updatedAt: 'changed_at',
-    courier: 'rider',
-  },
-});
+/** The system's own names, in a watched-system file as a user writes one. */
+const watchedFile = `
+databases:
+  shop: { url: "\${SHOP_DB}" }
+  delivery: { url: "\${DELIVERY_DB}" }
+broker: { url: "amqp://guest:guest@127.0.0.1:5672", management: "http://guest:guest@127.0.0.1:15672" }
+flows:
+  - name: orders
+    order: { database: shop, table: shop.purchase_orders, id: order_no, createdAt: placed_at,
+             updatedAt: last_modified_at, status: state }
+    outbox:
+      database: shop
+      table: shop.events
+      messageId: msg_id
+      orderId: { column: order_ref }
+      createdAt: written_at
+      publishedAt: sent_at
+      confirmedAt: acked_at
+      eventType: kind
+      attempts: tries
+      lastError: null
+      payload: null
+    message: { exchange: orders, routingKey: order.paid, orderIdPath: "$.orderNo" }
+    dispatch: { database: delivery, table: delivery, id: delivery_id, orderId: purchase, messageId: msg,
+                status: state, cancelledStatuses: [CANCELLED], createdAt: assigned_at, updatedAt: changed_at,
+                courier: rider }
+    inbox: null
+    deadLetterQueues: []
+`;
 
 let env: IsolatedEnv;
 let pools: { orders: pg.Pool; dispatch: pg.Pool; recon: pg.Pool };
@@ -93,11 +92,26 @@ beforeAll(async () => {
   app = createApp({
     store: createPgStore(pools.recon),
     metrics: createMetrics(createMetricsState()),
-    timeline: createTimelineDb(pools, mapping),
+    timeline: timelineOf(),
     isReady: async () => true,
     users,
   });
 });
+
+/** The timeline adapter as Recon wires it from the file: each database's pool and zone. */
+function timelineOf() {
+  const { flow, databases } = loadWatchedSystem(
+    { RECON_CONFIG: 'recon.yaml', SHOP_DB: env.ordersDatabaseUrl, DELIVERY_DB: env.dispatchDatabaseUrl },
+    () => watchedFile,
+  );
+  const keyFamily = async () => 'uuid' as const;
+  return createTimelineDb(
+    { orders: pools.orders, dispatch: pools.dispatch, outbox: pools.orders },
+    flow,
+    { orders: databases.shop!, dispatch: databases.delivery!, outbox: databases.shop! },
+    keyFamily,
+  );
+}
 
 afterAll(async () => {
   await Promise.all(Object.values(pools ?? {}).map((pool) => pool.end()));

@@ -12,6 +12,7 @@ export function makeOrder(overrides: Partial<OrderRow> = {}): OrderRow {
     id: ORDER_ID,
     position: '',
     status: 'created',
+    needsDispatch: true,
     createdAt: secondsAgo(600),
     updatedAt: secondsAgo(600),
     ...overrides,
@@ -24,6 +25,7 @@ export function makeDispatch(overrides: Partial<DispatchRow> = {}): DispatchRow 
     id: String(nextDispatchId++),
     position: '',
     orderId: ORDER_ID,
+    orderIdProblem: null,
     messageId: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
     status: 'assigned',
     isLive: true,
@@ -35,15 +37,14 @@ export function makeDispatch(overrides: Partial<DispatchRow> = {}): DispatchRow 
 
 export function makeOutboxRow(overrides: Partial<OutboxRow> = {}): OutboxRow {
   return {
-    id: '1',
     messageId: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
-    aggregateId: ORDER_ID,
+    orderId: ORDER_ID,
     eventType: 'order.created',
     createdAt: secondsAgo(600),
     publishedAt: secondsAgo(600),
-    confirmedAt: null,
     attempts: 1,
     lastError: null,
+    hasFailed: false,
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ describe('JSON paths of the watched-system file', () => {
     expect(readJsonPath(parsed, parseJsonPath('$.Value.Note'))).toBe('id 1234567890123456789');
     expect(readJsonPath(parsed, parseJsonPath('$.n'))).toBe('-98765432109876543');
     expect(() => parseJsonKeepingIntegers('{"a":')).toThrow(SyntaxError);
+    expect(() => parseJsonKeepingIntegers('{1234567890123456789:1}')).toThrow(SyntaxError);
+    expect(() => parseJsonKeepingIntegers('[01234567890123456789]')).toThrow(SyntaxError);
   });
 
   it('turns a key read from JSON into text, and nothing else into a key', () => {

@@ -236,14 +236,13 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
       .slice(0, limit);
 
   const orders: OrdersPort = {
+    keyFamily: async () => 'uuid',
     pageChangedOrders: async (after, until, limit) => changedPage(orderRows, after, until, limit),
     findOrders: async (ids) => {
       lookups.orders.push([...ids]);
       return orderRows.filter((o) => ids.includes(o.id));
     },
-    listUnconfirmedOutbox: async () => [],
-    findOutboxByMessageIds: async () => [],
-    pageOrderIds: async () => [],
+    orderIdsInKeyOrder: async function* () {},
   };
   const dispatch: DispatchPort = {
     pageChangedDispatches: async (after, until, limit) => changedPage(dispatchRows, after, until, limit),
@@ -251,7 +250,8 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
       lookups.dispatches.push([...ids]);
       return dispatchRows.filter((d) => ids.includes(d.orderId));
     },
-    pageDispatchedOrderIds: async () => [],
+    findDispatchesByReferences: async (references) => dispatchRows.filter((d) => references.includes(d.orderId)),
+    dispatchedOrderIdsInKeyOrder: async function* () {},
   };
   const openOf = (kind: string, key: string) => ({ key, ...stored.get(findingId(kind, key))! });
   const store: FindingsPort & WatermarkPort = {
@@ -300,13 +300,17 @@ function makeWorld(data: { orders: OrderRow[]; dispatches: DispatchRow[] }) {
     },
   };
   const orderKinds = kindsReading('order-dispatch');
+  const referenceKinds = kindsReading('order-references');
   const outboxKinds = kindsReading('outbox');
   const ctx: DatabaseEngineContext = {
     orders,
     dispatch,
+    outbox: { listUnpublished: async () => [], findUnpublished: async () => [] },
     orderKinds,
+    referenceKinds,
     outboxKinds,
-    findings: createFindingsWriter(store, [...orderKinds, ...outboxKinds]),
+    slots: null,
+    findings: createFindingsWriter(store, [...orderKinds, ...referenceKinds, ...outboxKinds]),
     watermarks: store,
     settings: { graceMs: GRACE_MS },
     overlapMs: 0,

@@ -19,7 +19,9 @@ describe('the registry of finding kinds', () => {
       expect(kind.kind).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(kind.title.trim()).not.toBe('');
       expect(['critical', 'warning', 'info']).toContain(kind.severity);
-      expect(['order-dispatch', 'outbox', 'broker', 'dead-letters']).toContain(kind.reads);
+      expect(['order-dispatch', 'order-references', 'outbox', 'replication-slots', 'broker', 'dead-letters']).toContain(
+        kind.reads,
+      );
       expect(typeof kind.detect).toBe('function');
       const { key, evidence } = kind.example;
       expect(kind.explain(evidence, key)).toMatch(/\w+.*[.:]$/);

@@ -3,6 +3,8 @@ import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
 import type { PublishResult, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
 import { repairOf } from '../../reconcilers/registry.ts';
 import { type Repair, type RepairRequest, runRepair } from '../../reconcilers/repair.ts';
+import { createSnapshotReader } from '../../server/adapters/flow/made-up-order.ts';
+import { makeReferenceFlow } from '../support/flows.ts';
 
 // The repairs' decisions, over in-memory ports; their effects on the real databases and broker are tested in
 // test/integration/actions-*.test.ts.
@@ -33,8 +35,9 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
       getOrder: async () => null,
       getOutbox: async () => null,
       latestMessageIdFor: async () => null,
+      orderFromSnapshot: createSnapshotReader(makeReferenceFlow().order.snapshot!, 'created_at'),
       insertOrder: async () => true,
-      markOutboxConfirmed: async () => true,
+      markOutboxPublished: async () => true,
     },
     dispatch: {
       liveDispatches: async (orderId) =>
@@ -55,7 +58,7 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
         return publishResult;
       },
     },
-    orderCreated: { exchange: 'orders', routingKey: 'order.created' },
+    messageRoute: { exchange: 'orders', routingKey: 'order.created' },
     madeUpStatus: 'replenished',
     maxReplays: 3,
   };

@@ -6,9 +6,9 @@ import type { Judgement } from '../../reconcilers/vocabulary.ts';
 import { GRACE_MS, makeOutboxRow, NOW, ORDER_ID, secondsAgo } from '../support/builders.ts';
 
 describe('stuck-outbox', () => {
-  it('flags an outbox row unconfirmed after the grace period, keyed by its message id', () => {
+  it('flags an outbox row unpublished after the grace period, keyed by its message id', () => {
     const row = makeOutboxRow({ attempts: 3, lastError: 'timeout' });
-    const [judgement] = stuckOutbox.detect({ unconfirmed: [row], openKeys: [] }, NOW, { graceMs: GRACE_MS });
+    const [judgement] = stuckOutbox.detect({ unpublished: [row], openKeys: [] }, NOW, { graceMs: GRACE_MS });
     expect(judgement).toMatchObject({
       kind: 'stuck-outbox',
       key: row.messageId,
@@ -19,30 +19,30 @@ describe('stuck-outbox', () => {
 
   it('ignores a row still in flight', () => {
     expect(
-      stuckOutbox.detect({ unconfirmed: [makeOutboxRow({ createdAt: secondsAgo(3) })], openKeys: [] }, NOW, {
+      stuckOutbox.detect({ unpublished: [makeOutboxRow({ createdAt: secondsAgo(3) })], openKeys: [] }, NOW, {
         graceMs: GRACE_MS,
       }),
     ).toEqual([]);
   });
 
-  it('resolves an open finding whose row is no longer unconfirmed', () => {
-    const judgements = stuckOutbox.detect({ unconfirmed: [], openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
+  it('resolves an open finding whose row is no longer unpublished', () => {
+    const judgements = stuckOutbox.detect({ unpublished: [], openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
     expect(judgements).toEqual([expect.objectContaining({ key: 'm-1', verdict: 'ok' })]);
   });
 
   it('says unknown for open findings when the orders database was not read', () => {
-    const judgements = stuckOutbox.detect({ unconfirmed: undefined, openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
+    const judgements = stuckOutbox.detect({ unpublished: undefined, openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
     expect(judgements).toEqual([expect.objectContaining({ key: 'm-1', verdict: 'unknown' })]);
   });
 
-  it('reads the open findings that did not fit in the unconfirmed list instead of resolving them', async () => {
+  it('reads the open findings that did not fit in the unpublished list instead of resolving them', async () => {
     const listed = Array.from({ length: 10_000 }, (_, i) => makeOutboxRow({ messageId: `m-${i}` }));
     const openRow = makeOutboxRow({ messageId: 'open-one' });
     const applied: Judgement[] = [];
     const ctx = {
-      orders: {
-        listUnconfirmedOutbox: async () => listed,
-        findOutboxByMessageIds: async (ids: readonly string[]) => (ids.includes('open-one') ? [openRow] : []),
+      outbox: {
+        listUnpublished: async () => listed,
+        findUnpublished: async (ids: readonly string[]) => (ids.includes('open-one') ? [openRow] : []),
       },
       outboxKinds: [stuckOutbox],
       settings: { graceMs: GRACE_MS },

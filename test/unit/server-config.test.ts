@@ -6,18 +6,20 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8080,
-      ordersDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/orders',
       pollIntervalMs: 5_000,
-      mapping: {
-        orders: { table: 'orders', updatedAt: 'updated_at' },
-        dispatches: { orderId: 'order_id', cancelledStatuses: ['cancelled'] },
+      watched: {
+        databases: { orders: { url: 'postgres://postgres@127.0.0.1:5432/orders' } },
+        flow: {
+          order: { table: 'orders', updatedAt: 'updated_at' },
+          dispatch: { orderId: 'order_id', cancelledStatuses: ['cancelled'] },
+        },
       },
     });
   });
 
   it('maps a team’s own table and column names from RECON_MAPPING', () => {
     const config = loadConfig({ RECON_MAPPING: '{"orders":{"table":"shop.purchase_orders","id":"order_no"}}' });
-    expect(config.mapping.orders).toMatchObject({
+    expect(config.watched.flow.order).toMatchObject({
       table: 'shop.purchase_orders',
       id: 'order_no',
       createdAt: 'created_at',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, mappingSchema } from '../../server/config.ts';
+import { loadConfig } from '../../server/config.ts';
 import { loadWatchedSystem, readFileIfExists } from '../../server/watched-system/load-watched-system.ts';
+import { mappingSchema } from '../../server/watched-system/recon-mapping.ts';
 import { issuesOf, loadFixture } from '../support/watched-system.ts';
 
 const noFiles = () => undefined;
@@ -92,19 +93,14 @@ describe('the watched system without a file', () => {
     expect(off.map((note) => note.feature)).toEqual(['needs-dispatch']);
   });
 
-  it("falls back to the same URLs and queues as loadConfig's defaults", () => {
-    const config = loadConfig({});
-    const system = loadWatchedSystem({}, noFiles);
-    expect([system.databases.orders?.url, system.databases.dispatch?.url]).toEqual([
-      config.ordersDatabaseUrl,
-      config.dispatchDatabaseUrl,
+  it('is what loadConfig watches when there is no file', () => {
+    const config = loadConfig({}, noFiles);
+    expect(config.watched).toEqual(loadWatchedSystem({}, noFiles));
+    expect([config.rabbitmqUrl, config.rabbitmqManagementUrl, config.watchedQueues]).toEqual([
+      config.watched.broker.url,
+      config.watched.broker.management,
+      config.watched.broker.watchedQueues,
     ]);
-    expect(system.broker).toEqual({
-      url: config.rabbitmqUrl,
-      management: config.rabbitmqManagementUrl,
-      watchedQueues: config.watchedQueues,
-    });
-    expect(system.flow.deadLetterQueues.map((q) => q.queue)).toEqual(config.deadLetterQueues);
   });
 
   it('takes the URLs and queues from the variables it always read', () => {

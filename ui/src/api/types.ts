@@ -25,6 +25,7 @@ export type {
   DeathEntryJson as DeathEntry,
   ErrorJson,
   EventsJson,
+  FeatureJson as Feature,
   FindingDetailJson as FindingDetail,
   FindingJson as Finding,
   FindingPageJson as FindingPage,

@@ -3,6 +3,7 @@ import { QueueTable } from '../components/QueueTable.tsx';
 import { useNow } from '../hooks/use-now.ts';
 import { useOverviewStream } from '../hooks/use-overview-stream.ts';
 import { staleReasons } from '../lib/staleness.ts';
+import { FeatureList } from './overview/FeatureList.tsx';
 import { KindCards } from './overview/KindCards.tsx';
 import { LiveIndicator } from './overview/LiveIndicator.tsx';
 import { OverviewCharts } from './overview/OverviewCharts.tsx';
@@ -50,6 +51,7 @@ export function OverviewPage() {
         </div>
       )}
       <SourceList sources={overview.sources} nowMs={serverNowMs} />
+      <FeatureList features={overview.features} />
       <KindCards findings={overview.findings} elapsedSeconds={elapsedSeconds} />
       <OverviewCharts overview={overview} />
       <section aria-labelledby="queues-title">

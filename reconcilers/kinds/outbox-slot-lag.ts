@@ -1,0 +1,61 @@
+import { defineKind } from '../define-kind.ts';
+import type { ReplicationSlotsSnapshot } from '../snapshots/replication-slots.ts';
+import { type Judgement, judgementsOf } from '../vocabulary.ts';
+
+const KIND = 'outbox-slot-lag';
+
+export interface OutboxSlotLagEvidence {
+  slot: string;
+  /** False when the slot the flow names does not exist (dropped, or the connector never created it). */
+  exists: boolean;
+  isActive: boolean;
+  lagBytes: number;
+  maxLagBytes: number;
+}
+
+const judge = judgementsOf<typeof KIND, OutboxSlotLagEvidence>(KIND, 'critical');
+
+/**
+ * A CDC outbox (Debezium's) deletes its rows in the transaction that wrote them, so nothing in a table says what is
+ * not yet published: the connector's replication slot does. WAL it has not confirmed past `maxLagBytes` means the
+ * outbox's messages are not going out (the connector is down, or stuck); a slot that is gone means none will.
+ * Keyed by the slot's name.
+ */
+function detect(snapshot: ReplicationSlotsSnapshot, _now: Date, { maxLagBytes }: { maxLagBytes: number }) {
+  if (!snapshot.slots) return snapshot.openKeys.map(judge.unknown);
+  const judgements: Judgement<typeof KIND, OutboxSlotLagEvidence>[] = [];
+  const watched = snapshot.slot
+    ? snapshot.slots.filter((s) => s.name === snapshot.slot)
+    : snapshot.slots.length === 1
+      ? snapshot.slots
+      : [];
+  const name = snapshot.slot ?? watched[0]?.name ?? '(no slot)';
+  const slot = watched[0];
+  if (!slot) {
+    judgements.push(judge.mismatch(name, { slot: name, exists: false, isActive: false, lagBytes: 0, maxLagBytes }));
+  } else if (slot.lagBytes > maxLagBytes) {
+    const { isActive, lagBytes } = slot;
+    judgements.push(judge.mismatch(name, { slot: name, exists: true, isActive, lagBytes, maxLagBytes }));
+  } else judgements.push(judge.ok(name));
+  for (const key of snapshot.openKeys) if (key !== name) judgements.push(judge.ok(key));
+  return judgements;
+}
+
+export const outboxSlotLag = defineKind({
+  kind: KIND,
+  title: 'Outbox connector behind',
+  severity: 'critical',
+  reads: 'replication-slots',
+  detect,
+  explain: (e: OutboxSlotLagEvidence) =>
+    e.exists
+      ? `Replication slot ${e.slot} has ${e.lagBytes} bytes of WAL its connector has not confirmed (more than ` +
+        `${e.maxLagBytes})${e.isActive ? '' : ', and no connector is attached'}: the outbox's messages are not going out.`
+      : `Replication slot ${e.slot} does not exist: no connector reads the outbox, so its messages are not going out.`,
+  example: {
+    key: 'debezium_orders',
+    evidence: { slot: 'debezium_orders', exists: true, isActive: false, lagBytes: 48_000_000, maxLagBytes: 16_777_216 },
+  },
+  subjects: () => ({ orderId: null, messageId: null }),
+  repairs: {},
+});

@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import type { OutboxRecord } from '../../../reconcilers/ports/repair.ts';
+import type { DatabaseSource, Outbox } from '../../watched-system/model.ts';
+import { orNoneForForeignKey } from '../no-such-key.ts';
+import { quoteIdent as q } from '../postgres.ts';
+import { readColumns } from '../sql/catalog.ts';
+import { textArray, timeColumn } from '../sql/columns.ts';
+import { onFirstUse } from '../sql/on-first-use.ts';
+import { containsPattern, valueReader } from '../sql/values.ts';
+
+const KEY = 'flows[0].outbox';
+
+/**
+ * The outbox as republish and redeliver need it: one row by message id (is it still unpublished, what would be
+ * sent), the latest message of an order, and marking a row published exactly as its library does (the configured
+ * columns and values; nothing when the library's way is not known, and then republish is not offered).
+ */
+export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: DatabaseSource) {
+  const messageId = valueReader('t', outbox.messageId);
+  const orderId = valueReader('t', outbox.orderId);
+  const payload = outbox.payload && valueReader('t', outbox.payload);
+  const { pending } = outbox;
+  const statements = onFirstUse(async () => {
+    const marked = outbox.markPublished ?? [];
+    const columns = await readColumns(pool, outbox.table, `${KEY}.table`, [
+      ...marked.map(({ column }) => ({ column, configKey: `${KEY}.markPublished` })),
+      ...(outbox.createdAt ? [{ column: outbox.createdAt, configKey: `${KEY}.createdAt` }] : []),
+    ]);
+    const isPending =
+      pending.kind === 'column-null'
+        ? `t.${q(pending.column)} IS NULL`
+        : pending.kind === 'status-not-in'
+          ? `t.${q(pending.column)}::text <> ALL(${textArray(pending.done.map(String))})`
+          : 'true';
+    const filter = `(${outbox.filter ?? 'true'})`;
+    const byMessageId = messageId.isJson ? `${messageId.ref}::text LIKE $1` : `${messageId.ref} = $1`;
+    // Literal values follow the row's identity ($1) as parameters, in order.
+    const literals: string[] = [];
+    const setClause = marked
+      .map(({ column, value }) => {
+        if ('literal' in value) {
+          literals.push(String(value.literal));
+          return `${q(column)} = $${literals.length + 1}`;
+        }
+        const now = timeColumn('t', columns.get(column)!, database.timeZone, `${KEY}.markPublished`).now;
+        return `${q(column)} = ${value.onlyIfNull ? `coalesce(t.${q(column)}, ${now})` : now}`;
+      })
+      .join(', ');
+    return {
+      literals,
+      get: `SELECT t.ctid::text AS row, ${messageId.select} AS message_id, ${orderId.select} AS order_id,
+        ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload
+        FROM ${q(outbox.table)} t WHERE ${filter} AND ${byMessageId}`,
+      latest: `SELECT ${messageId.select} AS message_id, ${orderId.select} AS order_id FROM ${q(outbox.table)} t
+        WHERE ${filter} AND ${orderId.isJson ? `${orderId.ref}::text LIKE $1` : `${orderId.ref} = $1`}
+        ORDER BY ${outbox.createdAt ? `t.${q(outbox.createdAt)} DESC` : '1'} LIMIT 50`,
+      // By the row's identity: a message id inside JSON is found by a prefilter, which must never widen a write.
+      mark: setClause ? `UPDATE ${q(outbox.table)} t SET ${setClause} WHERE ${isPending} AND t.ctid = $1::tid` : null,
+    };
+  });
+  const lookupParam = (reader: typeof messageId, key: string) => (reader.isJson ? containsPattern(key) : key);
+
+  return {
+    getOutbox: (id: string) =>
+      orNoneForForeignKey(async (): Promise<OutboxRecord | null> => {
+        const sql = await statements();
+        const { rows } = await pool.query(sql.get, [lookupParam(messageId, id)]);
+        const row = rows.find((r) => messageId.keyOf(r.message_id) === id);
+        if (!row) return null;
+        const value = payload?.valueOf(row.payload);
+        const body =
+          value === undefined || value === null
+            ? null
+            : Buffer.from(payload?.isJson ? JSON.stringify(value) : String(value));
+        return { messageId: id, orderId: orderId.keyOf(row.order_id), isPublished: !row.is_pending, body };
+      }, null),
+    latestMessageIdFor: (order: string) =>
+      orNoneForForeignKey(async () => {
+        const sql = await statements();
+        const { rows } = await pool.query(sql.latest, [lookupParam(orderId, order)]);
+        const row = rows.find((r) => orderId.keyOf(r.order_id) === order);
+        return row ? messageId.keyOf(row.message_id) : null;
+      }, null),
+    markPublished: (id: string) =>
+      orNoneForForeignKey(async () => {
+        const sql = await statements();
+        if (!sql.mark) return false;
+        const { rows } = await pool.query(sql.get, [lookupParam(messageId, id)]);
+        const row = rows.find((r) => messageId.keyOf(r.message_id) === id && r.is_pending);
+        if (!row) return false;
+        const { rowCount } = await pool.query(sql.mark, [row.row, ...sql.literals]);
+        return rowCount === 1;
+      }, false),
+  };
+}
