@@ -6,8 +6,8 @@
 export type KeyFamily = 'uuid' | 'integer' | 'text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Decimal without sign clutter or leading zeros, within a bigint (19 digits). */
-const INTEGER = /^(0|-?[1-9][0-9]{0,18})$/;
+/** Decimal without sign clutter or leading zeros (the range is checked apart, to say which is wrong). */
+const INTEGER = /^(0|-?[1-9][0-9]*)$/;
 const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
@@ -24,6 +24,16 @@ export function keyProblem(text: string, family: KeyFamily): string | null {
     return value < INT8_MIN || value > INT8_MAX ? 'it is outside the bigint range' : null;
   }
   return null;
+}
+
+/**
+ * The canonical text of a key someone typed (a URL, a search): a uuid in lower case, an integer without a sign or
+ * leading zeros it does not need. Anything else is returned as written, for `keyProblem` to judge.
+ */
+export function canonicalKey(text: string, family: KeyFamily): string {
+  if (family === 'uuid') return text.toLowerCase();
+  if (family === 'integer' && /^[+-]?[0-9]{1,40}$/.test(text)) return BigInt(text).toString();
+  return text;
 }
 
 /** The key order of a family: numeric for integers, byte order of the UTF-8 text otherwise (SQL's COLLATE "C"). */

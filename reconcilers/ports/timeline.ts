@@ -1,3 +1,5 @@
+import type { KeyFamily } from '../keys.ts';
+
 // One order's history across both business databases, as the timeline view reads it: each row's mapped facts,
 // typed (the events are made from these), and its columns whole (shown as they are). The adapter maps the
 // configured tables and columns onto these; nothing here is guessed from a column's name.
@@ -44,5 +46,7 @@ export interface OrderHistoryUnavailable {
 }
 
 export interface TimelinePort {
+  /** What the order ids are, so a typed id is read in canonical form (and refused when it cannot be one). */
+  keyFamily(): Promise<KeyFamily>;
   orderHistory(orderId: string): Promise<OrderHistory | OrderHistoryUnavailable>;
 }

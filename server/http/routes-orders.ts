@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { canonicalKey, keyProblem } from '../../reconcilers/keys.ts';
 import type { OrderHistory, TimelinePort } from '../../reconcilers/ports/timeline.ts';
 import type { BrokerView } from '../broker-poller.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
@@ -7,11 +8,26 @@ import type { ReconStore } from '../store/types.ts';
 import { asJson } from './as-json.ts';
 import { toBrokerNow } from './broker-overview.ts';
 import { toTimelineEvents } from './timeline-events.ts';
-import { parseOrThrow } from './validate.ts';
+import { badRequest, parseOrThrow } from './validate.ts';
 import type { OrderTimelineJson } from './wire.ts';
 
-// Lower-cased: PostgreSQL prints uuids in lower case, and finding keys are compared as text.
-const params = z.object({ orderId: z.guid().transform((id) => id.toLowerCase()) });
+const params = z.object({ orderId: z.string().trim().min(1).max(512) });
+
+/**
+ * The order id in the canonical text findings are keyed by (a uuid in lower case, a number without leading zeros),
+ * or a 400 saying why it cannot be one of this system's ids. With the orders database not yet read, the id is taken
+ * as typed: the timeline then says the database could not be read.
+ */
+async function orderKeyOrThrow(timeline: TimelinePort, typed: string): Promise<string> {
+  const family = await timeline.keyFamily().catch(() => null);
+  if (family === null) return typed;
+  const key = canonicalKey(typed, family);
+  const problem = keyProblem(key, family);
+  if (problem === null) return key;
+  throw badRequest('path parameter', [
+    { parameter: 'orderId', message: `${typed} is not an order id here: ${problem}` },
+  ]);
+}
 
 export function ordersRoutes(
   store: ReconStore,
@@ -22,7 +38,7 @@ export function ordersRoutes(
   const app = new Hono();
 
   app.get('/api/orders/:orderId/timeline', async (c) => {
-    const { orderId } = parseOrThrow(params, c.req.param(), 'path parameter');
+    const orderId = await orderKeyOrThrow(timeline, parseOrThrow(params, c.req.param(), 'path parameter').orderId);
     const [read, findings, letters] = await Promise.all([
       timeline.orderHistory(orderId),
       store.findingsForOrder(orderId),

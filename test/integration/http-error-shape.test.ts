@@ -202,7 +202,10 @@ describe('one error shape', () => {
     const app = createApp({
       store: failing,
       metrics: createMetrics(createMetricsState()),
-      timeline: { orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }) },
+      timeline: {
+        keyFamily: async () => 'uuid' as const,
+        orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }),
+      },
       isReady: async () => true,
       users: createUserStore(pool),
       logger: { error: () => {} },

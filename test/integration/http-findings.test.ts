@@ -41,7 +41,10 @@ beforeAll(async () => {
     T0,
   );
   await writeJudgements(store, [judge('order-without-dispatch', orderIds[0]!, 'ok')], new Date(T0.getTime() + 60_000));
-  const timeline = { orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }) };
+  const timeline = {
+    keyFamily: async () => 'uuid' as const,
+    orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }),
+  };
   const users = createUserStore(db.pool);
   viewer = await addUserTo(users, 'vera', 'viewer');
   app = createApp({ store, metrics: createMetrics(createMetricsState()), timeline, isReady: async () => true, users });

@@ -23,7 +23,10 @@ let users: UserStore;
 let viewer: string;
 
 function makeApp(overrides: Partial<AppDeps> = {}) {
-  const timeline = { orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }) };
+  const timeline = {
+    keyFamily: async () => 'uuid' as const,
+    orderHistory: async () => ({ order: null, outbox: [], dispatches: [] }),
+  };
   const metrics = createMetrics(createMetricsState(() => NOW));
   return createApp({ store, metrics, timeline, isReady: async () => true, now: () => NOW, users, ...overrides });
 }

@@ -26,6 +26,7 @@ let ordersDown = false;
 // The history as the port hands it over: each row's mapped facts, and its columns whole. (The adapter's mapping of a
 // real schema, the reference one or another, is tested in timeline-mapping.test.ts.)
 const timeline: TimelinePort = {
+  keyFamily: async () => 'uuid',
   async orderHistory() {
     if (ordersDown) return { unavailable: ['orders'] };
     return {
@@ -111,11 +112,14 @@ describe('GET /api/orders/:orderId/timeline', () => {
     expect(((await res.json()) as Timeline).orderId).toBe(orderId);
   });
 
-  it('answers 400 naming orderId when it is not a uuid', async () => {
+  it("answers 400 naming orderId, and why, when it cannot be one of this uuid-keyed system's ids", async () => {
     const res = await read('/api/orders/42/timeline');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
-      error: { message: expect.stringContaining('orderId'), details: [{ parameter: 'orderId' }] },
+      error: {
+        message: expect.stringContaining('orderId'),
+        details: [{ parameter: 'orderId', message: expect.stringContaining('not a lower-case uuid') }],
+      },
     });
   });
 

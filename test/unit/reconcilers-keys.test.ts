@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareKeysAs, keyProblem } from '../../reconcilers/keys.ts';
+import { canonicalKey, compareKeysAs, keyProblem } from '../../reconcilers/keys.ts';
 
 describe('the key order (the merge join follows the order the adapters stream keys in)', () => {
   it('orders integer ids numerically, as a bigint column does, negatives first', () => {
@@ -61,5 +61,23 @@ describe('a reference that cannot be a key', () => {
     ['TEST-1', 'text'],
   ] as const)('%j is a %s key', (text, family) => {
     expect(keyProblem(text, family)).toBeNull();
+  });
+});
+
+describe('a key as someone typed it', () => {
+  it.each([
+    ['uuid', '8C1F2A3B-0D4E-4F50-8A6B-7C8D9E0F1A2B', '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b'],
+    ['integer', '0042', '42'],
+    ['integer', '+7', '7'],
+    ['integer', '-0', '0'],
+    ['integer', 'TEST-1', 'TEST-1'],
+    ['text', ' A-1', ' A-1'],
+  ] as const)('reads a %s key %j as %j', (family, typed, key) => {
+    expect(canonicalKey(typed, family)).toBe(key);
+  });
+
+  it('leaves a number beyond bigint as typed, for keyProblem to refuse', () => {
+    const key = canonicalKey('99999999999999999999', 'integer');
+    expect(keyProblem(key, 'integer')).toMatch(/outside the bigint range/);
   });
 });

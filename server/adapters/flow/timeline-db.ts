@@ -108,6 +108,7 @@ export function createTimelineDb(
   };
 
   return {
+    keyFamily,
     async orderHistory(id) {
       const [order, outbox, dispatches] = await Promise.allSettled([readOrder(id), readOutbox(id), readDispatches(id)]);
       if (order.status === 'rejected' || outbox.status === 'rejected' || dispatches.status === 'rejected') {
