@@ -2,10 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 export const BENCHMARKS_FILE = new URL('../BENCHMARKS.md', import.meta.url);
 
-/** Replaces this size's section of BENCHMARKS.md (between its markers), or appends it. */
-export async function writeSection(file: URL, orders: number, section: string): Promise<void> {
-  const begin = `<!-- bench-results orders=${orders} -->`;
-  const end = `<!-- /bench-results orders=${orders} -->`;
+/**
+ * Replaces a run's section of BENCHMARKS.md (between its markers), or appends it. `run` names it: a number is the
+ * main benchmark's size (`orders=N`), a string any other run's own name.
+ */
+export async function writeSection(file: URL, run: number | string, section: string): Promise<void> {
+  const name = typeof run === 'number' ? `orders=${run}` : run;
+  const begin = `<!-- bench-results ${name} -->`;
+  const end = `<!-- /bench-results ${name} -->`;
   const block = `${begin}\n${section}\n${end}`;
   let text = '';
   try {
