@@ -295,5 +295,8 @@ function defaultUiDir(): string | undefined {
 function logFeatures(watched: WatchedSystem, log: Logger) {
   const off = watched.features.filter((note) => !note.isOn);
   log.info({ origin: watched.origin, flow: watched.flow.name }, 'watching the system described by %s', watched.origin);
+  // A deprecated way of configuring is on, and still worth a warning at every start.
+  for (const note of watched.features.filter((n) => n.feature === 'recon-mapping'))
+    log.warn({ feature: note.feature }, note.detail);
   for (const note of off) log.warn({ feature: note.feature }, `off: ${note.detail}`);
 }
