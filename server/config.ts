@@ -100,6 +100,19 @@ const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
 export class ConfigError extends Error {}
 
 /**
+ * The full sweep's default interval when a side has no update-time column: its changed rows are seen by the sweep
+ * only, so it runs more often than the default unless RECON_SWEEP_INTERVAL_SECONDS says otherwise.
+ */
+export const SWEEP_SECONDS_WITHOUT_UPDATED_AT = 120;
+
+function sweepSecondsOf(watched: WatchedSystem, given: string | undefined, configured: () => number): number {
+  const { order, dispatch } = watched.flow;
+  if (given === undefined && (order.updatedAt === null || dispatch.updatedAt === null))
+    return SWEEP_SECONDS_WITHOUT_UPDATED_AT;
+  return configured();
+}
+
+/**
  * Reads the environment once at start (and the watched-system file it names: `readFile` is the only I/O). A bad
  * value fails with the variable named, a bad watched-system file with every path that is wrong.
  */
@@ -165,7 +178,9 @@ export function loadConfig(
     recheckIntervalMs: numberOf('RECON_RECHECK_INTERVAL_SECONDS', 0) * 1000,
     graceMs: numberOf('RECON_GRACE_SECONDS', 0) * 1000,
     overlapMs: numberOf('RECON_OVERLAP_SECONDS', 0) * 1000,
-    sweepIntervalMs: numberOf('RECON_SWEEP_INTERVAL_SECONDS', 1) * 1000,
+    sweepIntervalMs:
+      sweepSecondsOf(watched, env.RECON_SWEEP_INTERVAL_SECONDS, () => numberOf('RECON_SWEEP_INTERVAL_SECONDS', 1)) *
+      1000,
     pageSize: numberOf('RECON_PAGE_SIZE', 10),
     logLevel: get('RECON_LOG_LEVEL'),
     vhost: decodeURIComponent(new URL(rabbitmqUrl).pathname.slice(1)) || '/',

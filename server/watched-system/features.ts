@@ -16,7 +16,8 @@ export function describeFeatures(system: Pick<WatchedSystem, 'databases' | 'flow
   const at = (...keys: string[]) => keys.reduce(child, path);
   const isNull = (value: unknown, key: string, consequence: string) =>
     value === null ? `${key} is null: ${consequence}` : null;
-  const fullSweepOnly = 'changes are seen by the full sweep only';
+  const fullSweepOnly =
+    'changes are seen by the full sweep only (every RECON_SWEEP_INTERVAL_SECONDS; 120 s unless that is set)';
   const cancelWords = `writes ${JSON.stringify(dispatch.cancelledStatuses[0])} to ${at('dispatch', 'status')}`;
   return [
     feature(

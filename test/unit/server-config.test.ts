@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { FIXTURE_ENV, fileWithFlow } from '../support/watched-system.ts';
 
 describe('loadConfig', () => {
   it('defaults to the local services and the reference system names', () => {
@@ -53,5 +54,16 @@ describe('loadConfig', () => {
       name: 'ops@example.com',
       password,
     });
+  });
+
+  it('sweeps every 120 s by default when a side has no update time, and as told when told', () => {
+    const file = fileWithFlow('dispatch:\n  updatedAt: null');
+    const withFile = (env: Record<string, string>) =>
+      loadConfig({ ...FIXTURE_ENV, RECON_CONFIG: 'recon.yaml', ...env }, (path) =>
+        path === 'recon.yaml' ? file : undefined,
+      );
+    expect(loadConfig({}).sweepIntervalMs).toBe(600_000);
+    expect(withFile({}).sweepIntervalMs).toBe(120_000);
+    expect(withFile({ RECON_SWEEP_INTERVAL_SECONDS: '900' }).sweepIntervalMs).toBe(900_000);
   });
 });

@@ -9,7 +9,8 @@ describe('what the watched system says about its features', () => {
     expect(featuresOf('order: { updatedAt: null }')['incremental-orders']).toEqual({
       feature: 'incremental-orders',
       isOn: false,
-      detail: 'flows[0].order.updatedAt is null: changes are seen by the full sweep only',
+      detail:
+        'flows[0].order.updatedAt is null: changes are seen by the full sweep only (every RECON_SWEEP_INTERVAL_SECONDS; 120 s unless that is set)',
     });
   });
 
