@@ -53,7 +53,7 @@ async function checkAmqp(url: string): Promise<CheckItem> {
     const hint = /ACCESS.REFUSED|NOT.ALLOWED|vhost/i.test(said)
       ? 'check the user, password and vhost in the URL'
       : `start RabbitMQ, or correct the URL; ${HOW_TO_START}`;
-    return item('error', 'broker', 'AMQP', ['broker.url'], `${where}: not reachable (${said}): ${hint}`);
+    return item('error', 'broker', 'AMQP', ['broker.url'], `${where}: cannot connect (${said}): ${hint}`);
   }
 }
 
@@ -71,7 +71,13 @@ async function checkManagement(http: ManagementHttp, url: string): Promise<Check
     const hint = / 401\b/.test(said)
       ? 'check the user and password in the URL'
       : `start RabbitMQ with the management plugin (rabbitmq-plugins enable rabbitmq_management), or correct the URL; ${HOW_TO_START}`;
-    return item('error', 'broker', 'management API', ['broker.management'], `${where}: no answer: ${said}: ${hint}`);
+    return item(
+      'error',
+      'broker',
+      'management API',
+      ['broker.management'],
+      `${where}: cannot be read (${said}): ${hint}`,
+    );
   }
 }
 

@@ -331,6 +331,9 @@ describe('npm run check', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('  ERROR    flows[0].order.updatedAtt — unknown key; did you mean "updatedAt"?');
     expect(text.stdout).toContain('  ERROR    databases.shop.timeZone — expected an IANA time zone');
+    const usage = await check(bad, ['--bogus']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^usage: npm run check/m);
     const { report } = await checkJson(bad);
     expect(report.items.map((item) => [item.kind, item.status, item.configPaths])).toEqual([
       ['config', 'error', ['databases.shop.timeZone']],
@@ -359,7 +362,7 @@ describe('npm run check', () => {
     );
     expect(database.detail).toContain('npm run services');
     const api = find(report, (item) => item.name === 'management API');
-    expect(api.detail).toMatch(/^http:\/\/guest:\*\*\*@127\.0\.0\.1:1\/?: no answer: /);
+    expect(api.detail).toMatch(/^http:\/\/guest:\*\*\*@127\.0\.0\.1:1\/?: cannot be read \(GET \/api\/overview failed/);
     expect(api.detail).toContain('npm run services');
   });
 
