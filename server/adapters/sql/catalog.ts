@@ -40,15 +40,27 @@ export async function readColumns(
   tableKey: string,
   needs: readonly ColumnNeed[],
 ): Promise<Map<string, ColumnInfo>> {
+  const found = await readTable(pool, table);
+  if (found === null) throw new CatalogError(`table ${table} (${tableKey}) does not exist or has no columns`);
+  const missing = needs.filter((need) => !found.has(need.column));
+  if (missing.length > 0) {
+    const names = missing.map((m) => `column "${m.column}" (${m.configKey})`).join(', ');
+    throw new CatalogError(`table ${table} (${tableKey}) has no ${names}`);
+  }
+  return found;
+}
+
+/** Every column of one table by name, or null when there is no such table (`recon check` reports, never throws). */
+export async function readTable(pool: pg.Pool, table: string): Promise<Map<string, ColumnInfo> | null> {
   const [{ rows }, database] = await Promise.all([
     pool.query<{ name: string; sql_type: string; type_name: string; category: string; collation: string }>(COLUMNS, [
       quoteIdent(table),
     ]),
     pool.query<{ datcollate: string }>(DATABASE_COLLATION),
   ]);
-  if (rows.length === 0) throw new CatalogError(`table ${table} (${tableKey}) does not exist or has no columns`);
+  if (rows.length === 0) return null;
   const defaultCollation = database.rows[0]?.datcollate ?? '';
-  const found = new Map(
+  return new Map(
     rows.map((r) => {
       const collation = r.collation === 'default' ? defaultCollation : r.collation;
       const info: ColumnInfo = {
@@ -60,12 +72,6 @@ export async function readColumns(
       return [r.name, info];
     }),
   );
-  const missing = needs.filter((need) => !found.has(need.column));
-  if (missing.length > 0) {
-    const names = missing.map((m) => `column "${m.column}" (${m.configKey})`).join(', ');
-    throw new CatalogError(`table ${table} (${tableKey}) has no ${names}`);
-  }
-  return found;
 }
 
 function familyOf(typeName: string, category: string): ColumnFamily {

@@ -130,3 +130,17 @@ export function keyColumn(alias: string, column: ColumnInfo, family: KeyFamily, 
     `column "${column.name}" (${configKey}) is ${column.sqlType}; it cannot hold the order ids, which are ${family} keys`,
   );
 }
+
+/** A column a JSON path reads: its text is parsed in JavaScript (values.ts), so json, jsonb or text. */
+export function assertJsonText(column: ColumnInfo, configKey: string): void {
+  if (column.family === 'json' || column.family === 'text') return;
+  throw new CatalogError(
+    `column "${column.name}" (${configKey}) is ${column.sqlType}: a JSON path reads json, jsonb or text`,
+  );
+}
+
+/** A column read as a JSON document (the driver parses json and jsonb; text would stay a string): json or jsonb. */
+export function assertJsonDocument(column: ColumnInfo, configKey: string): void {
+  if (column.family === 'json') return;
+  throw new CatalogError(`column "${column.name}" (${configKey}) is ${column.sqlType}: it must be json or jsonb`);
+}
