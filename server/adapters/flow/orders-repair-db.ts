@@ -63,8 +63,10 @@ export function createOrdersRepairDb(
       columns,
       getOrder: `SELECT t.${q(o.id)}::text AS id, ${o.status ? `t.${q(o.status)}::text` : 'NULL::text'} AS status
         ${select ? `, ${select}` : ''} FROM ${q(o.table)} t WHERE t.${q(o.id)} = $1`,
-      insertOrder: `INSERT INTO ${q(o.table)} (${insertNames.map(q).join(', ')}) VALUES (${insertValues.join(', ')})
-        ON CONFLICT (${q(o.id)}) DO NOTHING`,
+      // The id is the missing order's own number: an identity column GENERATED ALWAYS refuses it unless told to
+      // take it (a column without identity ignores the clause).
+      insertOrder: `INSERT INTO ${q(o.table)} (${insertNames.map(q).join(', ')}) OVERRIDING SYSTEM VALUE
+        VALUES (${insertValues.join(', ')}) ON CONFLICT (${q(o.id)}) DO NOTHING`,
     };
   });
   const outbox =

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { OutboxRecord } from '../../../reconcilers/ports/repair.ts';
+import { parseJsonPath } from '../../watched-system/json-path.ts';
 import type { DatabaseSource, Outbox } from '../../watched-system/model.ts';
 import { orNoneForForeignKey } from '../no-such-key.ts';
 import { quoteIdent as q } from '../postgres.ts';
@@ -51,14 +52,23 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
       get: `SELECT t.ctid::text AS row, ${messageId.select} AS message_id, ${orderId.select} AS order_id,
         ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload
         FROM ${q(outbox.table)} t WHERE ${filter} AND ${byMessageId}`,
+      // Newest first, a few rows: only once the condition finds the order's own rows and not every row that
+      // holds its digits somewhere (a total, a time), which would crowd them out of the limit.
       latest: `SELECT ${messageId.select} AS message_id, ${orderId.select} AS order_id FROM ${q(outbox.table)} t
-        WHERE ${filter} AND ${orderId.isJson ? `${orderId.ref}::text LIKE $1` : `${orderId.ref} = $1`}
-        ORDER BY ${outbox.createdAt ? `t.${q(outbox.createdAt)} DESC` : '1'} LIMIT 50`,
+        WHERE ${filter} AND ${
+          !orderId.isJson
+            ? `${orderId.ref} = $1`
+            : `${orderId.ref}::text LIKE $1${orderIdMember ? ` AND ${orderId.ref}::text ~ $2` : ''}`
+        }
+        ORDER BY ${outbox.createdAt ? `t.${q(outbox.createdAt)} DESC` : '1'}
+        ${!orderId.isJson || orderIdMember ? 'LIMIT 50' : ''}`,
       // By the row's identity: a message id inside JSON is found by a prefilter, which must never widen a write.
       mark: setClause ? `UPDATE ${q(outbox.table)} t SET ${setClause} WHERE ${isPending} AND t.ctid = $1::tid` : null,
     };
   });
   const lookupParam = (reader: typeof messageId, key: string) => (reader.isJson ? containsPattern(key) : key);
+  const orderIdStep = 'json' in outbox.orderId ? parseJsonPath(outbox.orderId.path).at(-1) : undefined;
+  const orderIdMember = orderIdStep && 'key' in orderIdStep ? orderIdStep.key : null;
 
   return {
     getOutbox: (id: string) =>
@@ -77,7 +87,8 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
     latestMessageIdFor: (order: string) =>
       orNoneForForeignKey(async () => {
         const sql = await statements();
-        const { rows } = await pool.query(sql.latest, [lookupParam(orderId, order)]);
+        const params = [lookupParam(orderId, order), ...(orderIdMember ? [memberPattern(orderIdMember, order)] : [])];
+        const { rows } = await pool.query(sql.latest, params);
         const row = rows.find((r) => orderId.keyOf(r.order_id) === order);
         return row ? messageId.keyOf(row.message_id) : null;
       }, null),
@@ -92,4 +103,17 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
         return rowCount === 1;
       }, false),
   };
+}
+
+/**
+ * A regular expression that finds the JSON member `"key": value` in JSON text (the value a number or a string, not
+ * followed by another digit): a prefilter with no false negatives for the encodings JSON writers use, checked in
+ * JavaScript after it.
+ */
+function memberPattern(key: string, value: string): string {
+  const literal = (text: string) =>
+    JSON.stringify(text)
+      .slice(1, -1)
+      .replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+  return `"${literal(key)}"\\s*:\\s*"?${literal(value)}([^0-9]|$)`;
 }
