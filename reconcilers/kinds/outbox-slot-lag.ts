@@ -24,10 +24,12 @@ const judge = judgementsOf<typeof KIND, OutboxSlotLagEvidence>(KIND, 'critical')
 function detect(snapshot: ReplicationSlotsSnapshot, _now: Date, { maxLagBytes }: { maxLagBytes: number }) {
   if (!snapshot.slots) return snapshot.openKeys.map(judge.unknown);
   const judgements: Judgement<typeof KIND, OutboxSlotLagEvidence>[] = [];
+  // Unnamed, the connector's slot is the database's only logical one: a standby's physical slot is never it.
+  const logical = snapshot.slots.filter((s) => s.isLogical);
   const watched = snapshot.slot
     ? snapshot.slots.filter((s) => s.name === snapshot.slot)
-    : snapshot.slots.length === 1
-      ? snapshot.slots
+    : logical.length === 1
+      ? logical
       : [];
   const name = snapshot.slot ?? watched[0]?.name ?? '(no slot)';
   const slot = watched[0];

@@ -95,7 +95,7 @@ function pendingWords(outbox: Outbox): string {
     case 'row-exists':
       return `rows still in ${outbox.table} after the grace period (sent rows are deleted)`;
     case 'replication-slot':
-      return `replication slot ${rule.slot ?? "(the database's only one)"} more than ${rule.maxLagBytes} bytes behind (rows are deleted on insert)`;
+      return `replication slot ${rule.slot ?? "(the database's only logical one)"} more than ${rule.maxLagBytes} bytes behind (rows are deleted on insert)`;
   }
 }
 

@@ -33,7 +33,7 @@ export const outboxSchema = z.strictObject({
   replicationSlot: identifier
     .nullable()
     .optional()
-    .meta({ description: "Debezium's slot; null: the database's only one" }),
+    .meta({ description: "Debezium's slot; null: the database's only logical one" }),
   maxLagBytes: z.int().positive().optional().meta({ description: 'Debezium: slot lag beyond this is stuck' }),
   markPublished: z
     .record(identifier, statusValue)

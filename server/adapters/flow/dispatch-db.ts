@@ -73,9 +73,10 @@ export function createDispatchDb(
         WHERE (${changed.ref}, t.${q(d.id)}) > (${changed.positionParam('$1')}, $4) AND ${changed.ref} <= ${changed.fromInstant('$2')}
         ORDER BY ${changed.ref}, t.${q(d.id)} LIMIT $3`,
       byOrderIds: `SELECT ${select} FROM ${table} t WHERE ${ref.ref} = ANY(${ref.anyParam('$1')})`,
-      // A missing reference (NULL) reads as the empty reference: it is malformed too, and must be found again.
+      // The empty reference is looked for apart (no integer or uuid column can be asked for ''): an empty text, or
+      // a missing reference (NULL), which reads as the empty reference. Both are malformed and must be found again.
       byReferences: `SELECT ${select} FROM ${table} t
-        WHERE ${ref.ref} = ANY(${ref.anyParam('$1')}) OR ($2 AND ${ref.ref} IS NULL)`,
+        WHERE ${ref.ref} = ANY(${ref.anyParam('$1')}) OR ($2 AND (${ref.ref} IS NULL OR ${ref.text} = ''))`,
       sweep,
     };
   });
