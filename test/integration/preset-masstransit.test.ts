@@ -239,11 +239,16 @@ describe('the masstransit example: EF Core outbox and inbox, int orders, bigint 
     }
   });
 
-  it('answers the timeline of an integer order id, and of a reference no int order can have', async () => {
+  it('shows an integer order and its fault on the timeline, and answers for a reference no int order can have', async () => {
     const timeline = await getJson(recon, '/api/orders/404/timeline');
     expect(timeline).toMatchObject({ orderId: '404', order: { Id: 404, Status: 'Paid' }, unavailable: [] });
     expect(timeline.outbox.map((row: { MessageId: string }) => row.MessageId)).toEqual([stuck.second]);
     expect(timeline.dispatches.map((row: { Status: number }) => row.Status)).toEqual([CANCELLED]);
+    const faulted = await getJson(recon, '/api/orders/402/timeline');
+    expect(faulted.deadLetters.map((letter: { messageId: string }) => letter.messageId)).toEqual([letters.redrive]);
+    expect(
+      (await getJson(recon, '/api/dead-letters?q=402')).items.map((l: { messageId: string }) => l.messageId),
+    ).toEqual([letters.redrive]);
     const beyond = await readApi(recon, '/api/orders/3000000000/timeline');
     expect(beyond.status).toBe(200);
     const body = (await beyond.json()) as { dispatches: Array<{ OrderId: number }> };
