@@ -4,7 +4,7 @@ import type { DatabaseSource, Flow } from '../../watched-system/model.ts';
 import { orNoneForForeignKey } from '../no-such-key.ts';
 import { quoteIdent as q } from '../postgres.ts';
 import { readColumns } from '../sql/catalog.ts';
-import { timeColumn } from '../sql/columns.ts';
+import { keyColumn, keyFamilyOf, timeColumn } from '../sql/columns.ts';
 import { onFirstUse } from '../sql/on-first-use.ts';
 import { createSnapshotReader } from './made-up-order.ts';
 import { toMessageValue } from './message-values.ts';
@@ -34,6 +34,8 @@ export function createOrdersRepairDb(
       ...Object.keys(o.snapshot?.columns ?? {}).map((column) => ({ column, configKey: `${KEY}.snapshot.columns` })),
     ]);
     const time = (name: string) => timeColumn('t', columns.get(name)!, databases.orders.timeZone, KEY);
+    const idColumn = columns.get(o.id)!;
+    const id = keyColumn('t', idColumn, keyFamilyOf(idColumn, `${KEY}.id`), `${KEY}.id`);
     const created = time(o.createdAt);
     const bodyColumns = [...new Set(templateColumns)];
     // Each column as the message shows it: times as ISO text, in their database's zone, numbers as numbers.
@@ -59,6 +61,7 @@ export function createOrdersRepairDb(
       insertValues.push(time(o.updatedAt).now);
     }
     return {
+      id,
       bodyColumns,
       columns,
       getOrder: `SELECT t.${q(o.id)}::text AS id, ${o.status ? `t.${q(o.status)}::text` : 'NULL::text'} AS status
@@ -78,6 +81,8 @@ export function createOrdersRepairDb(
     getOrder: (orderId) =>
       orNoneForForeignKey(async () => {
         const sql = await statements();
+        // A key the column cannot hold (3000000000 for an integer id) names no order; PostgreSQL would refuse it.
+        if (!sql.id.canHold(orderId)) return null;
         const { rows } = await pools.orders.query(sql.getOrder, [orderId]);
         const row = rows[0];
         if (!row) return null;

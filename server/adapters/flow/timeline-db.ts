@@ -10,7 +10,7 @@ import type { DatabaseSource, Flow } from '../../watched-system/model.ts';
 import { orNoneForForeignKey } from '../no-such-key.ts';
 import { quoteIdent as q } from '../postgres.ts';
 import { type ColumnNeed, readColumns } from '../sql/catalog.ts';
-import { keyColumn, timeColumn } from '../sql/columns.ts';
+import { keyColumn, keyFamilyOf, timeColumn } from '../sql/columns.ts';
 import type { Row } from '../sql/key-order-stream.ts';
 import { onFirstUse } from '../sql/on-first-use.ts';
 import { containsPattern, valueReader } from '../sql/values.ts';
@@ -42,9 +42,13 @@ export function createTimelineDb(
     );
     const time = (name: string | null) =>
       name ? timeColumn('t', columns.get(name)!, databases.orders.timeZone, 'flows[0].order').epochMs : 'NULL::float8';
-    return `SELECT to_jsonb(t) AS columns, t.${q(o.id)}::text AS id, ${optionalText(o.status)} AS status,
-        ${time(o.createdAt)} AS created_at, ${time(o.updatedAt)} AS updated_at
-      FROM ${q(o.table)} t WHERE t.${q(o.id)} = $1`;
+    const idColumn = columns.get(o.id)!;
+    return {
+      id: keyColumn('t', idColumn, keyFamilyOf(idColumn, 'flows[0].order.id'), 'flows[0].order.id'),
+      text: `SELECT to_jsonb(t) AS columns, t.${q(o.id)}::text AS id, ${optionalText(o.status)} AS status,
+          ${time(o.createdAt)} AS created_at, ${time(o.updatedAt)} AS updated_at
+        FROM ${q(o.table)} t WHERE t.${q(o.id)} = $1`,
+    };
   });
   const orderId = x && valueReader('t', x.orderId);
   const outboxSql = onFirstUse(async () => {
@@ -87,8 +91,12 @@ export function createTimelineDb(
     };
   });
 
+  // An id the column cannot hold (beyond an integer column's range) names no order: PostgreSQL would refuse it.
   const readOrder = async (id: string) =>
-    orNoneForForeignKey(async () => (await pools.orders.query<Row>(await orderSql(), [id])).rows, []);
+    orNoneForForeignKey(async () => {
+      const sql = await orderSql();
+      return sql.id.canHold(id) ? (await pools.orders.query<Row>(sql.text, [id])).rows : [];
+    }, []);
   const readOutbox = async (id: string) => {
     const sql = await outboxSql();
     if (!sql || !orderId || !pools.outbox) return [];
