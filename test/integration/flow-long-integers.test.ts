@@ -4,8 +4,8 @@ import { createFlowAdapters, type FlowAdapters } from '../../server/flow-adapter
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { loadText } from '../support/watched-system.ts';
 
-// 19-digit snowflake ids (beyond a JavaScript number's 2^53) in what Recon shows and sends: the timeline's rows.
-// Each must carry the exact digits the databases hold.
+// 19-digit snowflake ids (beyond a JavaScript number's 2^53) in what Recon shows and sends: the timeline's rows, a
+// republished payload. Each must carry the exact digits the databases hold, as the type they were written in.
 const ORDER = '1790000000004111297';
 const MESSAGE = '1791000000004111297';
 
@@ -72,5 +72,10 @@ describe('19-digit integers', () => {
     expect(history.order?.columns.order_no).toBe(ORDER);
     expect(history.outbox.map((row) => row.columns.body)).toEqual([expect.stringContaining(`"orderNo":${ORDER}`)]);
     expect(history.dispatches.map((row) => row.columns.order_ref)).toEqual([ORDER]);
+  });
+
+  it('republishes a payload inside JSON exactly as it was stored', async () => {
+    const row = await flow.repairs.orders.getOutbox(MESSAGE);
+    expect(row?.body?.toString()).toBe(`{"orderNo":${ORDER},"total":12.50}`);
   });
 });

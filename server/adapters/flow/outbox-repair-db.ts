@@ -67,11 +67,9 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
         const { rows } = await pool.query(sql.get, [lookupParam(messageId, id)]);
         const row = rows.find((r) => messageId.keyOf(r.message_id) === id);
         if (!row) return null;
-        const value = payload?.valueOf(row.payload);
-        const body =
-          value === undefined || value === null
-            ? null
-            : Buffer.from(payload?.isJson ? JSON.stringify(value) : String(value));
+        // As stored: a 19-digit id stays the JSON number the library wrote (parsed and written again, it would not).
+        const text = payload?.textOf(row.payload);
+        const body = text === undefined || (payload?.isJson && text === 'null') ? null : Buffer.from(text);
         return { messageId: id, orderId: orderId.keyOf(row.order_id), isPublished: !row.is_pending, body };
       }, null),
     latestMessageIdFor: (order: string) =>
