@@ -26,8 +26,11 @@ export interface PublisherPort {
 export interface OrderRecord {
   id: string;
   status: string | null;
-  /** The order's message as the configured template builds it from the row; null when none is configured. */
-  messageBody: unknown | null;
+  /**
+   * The order's message as the configured template builds it from the row, as JSON text (the adapter writes each
+   * column's value in its own JSON type, a 19-digit integer exactly); null when none is configured.
+   */
+  messageBody: string | null;
 }
 
 /** An order a dispatch's snapshot describes, as the configured mapping writes it (what make-up-order inserts). */

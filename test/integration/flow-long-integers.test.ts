@@ -5,7 +5,7 @@ import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts'
 import { loadText } from '../support/watched-system.ts';
 
 // 19-digit snowflake ids (beyond a JavaScript number's 2^53) in what Recon shows and sends: the timeline's rows, a
-// republished payload. Each must carry the exact digits the databases hold, as the type they were written in.
+// republished payload, a redelivered body. Each carries the exact digits the databases hold, in their JSON type.
 const ORDER = '1790000000004111297';
 const MESSAGE = '1791000000004111297';
 
@@ -77,5 +77,10 @@ describe('19-digit integers', () => {
   it('republishes a payload inside JSON exactly as it was stored', async () => {
     const row = await flow.repairs.orders.getOutbox(MESSAGE);
     expect(row?.body?.toString()).toBe(`{"orderNo":${ORDER},"total":12.50}`);
+  });
+
+  it('redelivers a body whose integer columns are JSON numbers with their exact digits', async () => {
+    const order = await flow.repairs.orders.getOrder(ORDER);
+    expect(order?.messageBody).toBe(`{"orderNo":${ORDER},"state":"PAID"}`);
   });
 });
