@@ -47,6 +47,8 @@ export interface OutboxRecord {
   isPublished: boolean;
   /** The message body as the library would publish it; null when the configuration names no payload. */
   body: Buffer | null;
+  /** The headers the library publishes the row with (CAP's cap-msg-name, cap-msg-id, …); empty when it keeps none. */
+  headers: Record<string, unknown>;
 }
 
 export interface LiveDispatch {
@@ -104,8 +106,16 @@ export interface RepairPorts {
   dispatch: DispatchRepairPort;
   deadLetters: DeadLettersRepairPort;
   publisher: PublisherPort;
-  /** Where the flow's message goes (the configured exchange and routing key): redeliver and republish send there. */
-  messageRoute: { exchange: string; routingKey: string };
+  /**
+   * Where the flow's message goes (the configured exchange and routing key): redeliver and republish send there,
+   * with the headers its consumer reads (fixed ones, and the message id in `messageIdHeader` when it has one).
+   */
+  messageRoute: {
+    exchange: string;
+    routingKey: string;
+    headers: Record<string, string>;
+    messageIdHeader: string | null;
+  };
   /** Status a made-up order gets, so a retry can tell its own insert from someone else's. */
   madeUpStatus: string;
   /** A dead letter redriven this many times is refused. */

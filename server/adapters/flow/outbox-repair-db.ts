@@ -19,6 +19,7 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
   const messageId = valueReader('t', outbox.messageId);
   const orderId = valueReader('t', outbox.orderId);
   const payload = outbox.payload && valueReader('t', outbox.payload);
+  const headers = outbox.headers && valueReader('t', outbox.headers);
   const { pending } = outbox;
   const statements = onFirstUse(async () => {
     const marked = outbox.markPublished ?? [];
@@ -49,7 +50,8 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
     return {
       literals,
       get: `SELECT t.ctid::text AS row, ${messageId.select} AS message_id, ${orderId.select} AS order_id,
-        ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload
+        ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload,
+        ${headers ? headers.select : 'NULL::text'} AS headers
         FROM ${q(outbox.table)} t WHERE ${filter} AND ${byMessageId}`,
       latest: `SELECT ${messageId.select} AS message_id, ${orderId.select} AS order_id FROM ${q(outbox.table)} t
         WHERE ${filter} AND ${orderId.isJson ? `${orderId.ref}::text LIKE $1` : `${orderId.ref} = $1`}
@@ -70,7 +72,13 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
         // As stored: a 19-digit id stays the JSON number the library wrote (parsed and written again, it would not).
         const text = payload?.textOf(row.payload);
         const body = text === undefined || (payload?.isJson && text === 'null') ? null : Buffer.from(text);
-        return { messageId: id, orderId: orderId.keyOf(row.order_id), isPublished: !row.is_pending, body };
+        return {
+          messageId: id,
+          orderId: orderId.keyOf(row.order_id),
+          isPublished: !row.is_pending,
+          body,
+          headers: toHeaders(headers?.valueOf(row.headers)),
+        };
       }, null),
     latestMessageIdFor: (order: string) =>
       orNoneForForeignKey(async () => {
@@ -90,4 +98,12 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
         return rowCount === 1;
       }, false),
   };
+}
+
+/** The headers a row keeps, as AMQP can carry them: text, numbers and booleans; a null or nested value is left out. */
+function toHeaders(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)),
+  );
 }
