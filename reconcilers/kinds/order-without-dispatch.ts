@@ -56,9 +56,10 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 /**
  * `redeliver`: publish the order's `order.created` again. Not with the original message id: the dispatch row may
  * have been lost after the consumer's inbox recorded that id, so the consumer would skip it. The action's own id
- * (stable across its retries) lets the inbox absorb a retry's duplicate instead.
+ * (stable across its retries, also in the header a library's consumer reads it from) lets the inbox absorb a
+ * retry's duplicate instead.
  */
-const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
+const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord & { messageBody: string }>({
   requires: ['message-body'],
   describe: (e) =>
     `Publish order.created for order ${e.orderId} again (a new message id) so the dispatch service assigns a courier`,
@@ -72,18 +73,22 @@ const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord>({
     const live = await ports.dispatch.liveDispatches(orderId);
     if (live.length > 0) return settle(superseded(`order ${orderId} has a dispatch now (${live[0]!.id})`));
     if (order.messageBody === null) return settle(failed('no message body is configured (message.body)'));
-    return holds(order);
+    return holds({ ...order, messageBody: order.messageBody });
   },
   async effect({ messageId }, order, ports) {
     const original = await ports.orders.latestMessageIdFor(order.id);
-    const { exchange, routingKey } = ports.messageRoute;
+    const { exchange, routingKey, headers, messageIdHeader } = ports.messageRoute;
     const result = await ports.publisher.publish({
       exchange,
       routingKey,
-      body: Buffer.from(JSON.stringify(order.messageBody)),
+      body: Buffer.from(order.messageBody),
       messageId,
       contentType: 'application/json',
-      headers: original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {},
+      headers: {
+        ...headers,
+        ...(messageIdHeader ? { [messageIdHeader]: messageId } : {}),
+        ...(original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {}),
+      },
     });
     return toPublishOutcome(result, `${routingKey} for order ${order.id} to exchange ${exchange}`);
   },

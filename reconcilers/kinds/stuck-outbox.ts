@@ -53,10 +53,10 @@ function detect(snapshot: OutboxSnapshot, now: Date, { graceMs }: GraceSettings)
 }
 
 /**
- * `republish`: publish the outbox row's payload with its own message id (the consumer never committed it, or its
- * inbox absorbs the copy) to the flow's configured exchange and routing key (never to a column such as an event
- * type, which may name a class rather than a route), and mark it published as its library does, only once the
- * broker confirmed it.
+ * `republish`: publish the outbox row's payload with its own message id and headers (the consumer never committed
+ * it, or its inbox absorbs the copy) to the flow's configured exchange and routing key (never to a column such as
+ * an event type, which may name a class rather than a route), and mark it published as its library does, only
+ * once the broker confirmed it.
  */
 const republish = defineRepair<StuckOutboxEvidence, OutboxRecord & { body: Buffer }>({
   requires: ['outbox-republish'],
@@ -77,14 +77,19 @@ const republish = defineRepair<StuckOutboxEvidence, OutboxRecord & { body: Buffe
     return holds({ ...row, body: row.body });
   },
   async effect(_request, row, ports) {
-    const { exchange, routingKey } = ports.messageRoute;
+    const { exchange, routingKey, headers, messageIdHeader } = ports.messageRoute;
     const result = await ports.publisher.publish({
       exchange,
       routingKey,
       body: row.body,
       messageId: row.messageId,
       contentType: 'application/json',
-      headers: {},
+      // As the library sends the row: its own headers, over the flow's fixed ones; the id is the row's.
+      headers: {
+        ...headers,
+        ...row.headers,
+        ...(messageIdHeader ? { [messageIdHeader]: row.messageId } : {}),
+      },
     });
     const outcome = toPublishOutcome(
       result,

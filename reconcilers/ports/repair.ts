@@ -26,8 +26,11 @@ export interface PublisherPort {
 export interface OrderRecord {
   id: string;
   status: string | null;
-  /** The order's message as the configured template builds it from the row; null when none is configured. */
-  messageBody: unknown | null;
+  /**
+   * The order's message as the configured template builds it from the row, as JSON text (the adapter writes each
+   * column's value in its own JSON type, a 19-digit integer exactly); null when none is configured.
+   */
+  messageBody: string | null;
 }
 
 /** An order a dispatch's snapshot describes, as the configured mapping writes it (what make-up-order inserts). */
@@ -44,6 +47,8 @@ export interface OutboxRecord {
   isPublished: boolean;
   /** The message body as the library would publish it; null when the configuration names no payload. */
   body: Buffer | null;
+  /** The headers the library publishes the row with (CAP's cap-msg-name, cap-msg-id, …); empty when it keeps none. */
+  headers: Record<string, unknown>;
 }
 
 export interface LiveDispatch {
@@ -101,8 +106,16 @@ export interface RepairPorts {
   dispatch: DispatchRepairPort;
   deadLetters: DeadLettersRepairPort;
   publisher: PublisherPort;
-  /** Where the flow's message goes (the configured exchange and routing key): redeliver and republish send there. */
-  messageRoute: { exchange: string; routingKey: string };
+  /**
+   * Where the flow's message goes (the configured exchange and routing key): redeliver and republish send there,
+   * with the headers its consumer reads (fixed ones, and the message id in `messageIdHeader` when it has one).
+   */
+  messageRoute: {
+    exchange: string;
+    routingKey: string;
+    headers: Record<string, string>;
+    messageIdHeader: string | null;
+  };
   /** Status a made-up order gets, so a retry can tell its own insert from someone else's. */
   madeUpStatus: string;
   /** A dead letter redriven this many times is refused. */

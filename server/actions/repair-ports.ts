@@ -22,7 +22,12 @@ export function createRepairPorts(
       settle: (id, state, reason) => deadLetters.settleDeadLetter(id, state, reason),
     },
     publisher,
-    messageRoute: { exchange: flow.message.exchange, routingKey: flow.message.routingKey },
+    messageRoute: {
+      exchange: flow.message.exchange,
+      routingKey: flow.message.routingKey,
+      headers: flow.message.headers,
+      messageIdHeader: flow.message.messageIdHeader,
+    },
     madeUpStatus: flow.order.madeUpStatus,
     maxReplays: config.actions.maxReplays,
   };

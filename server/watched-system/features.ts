@@ -42,11 +42,15 @@ export function describeFeatures(system: Pick<WatchedSystem, 'databases' | 'flow
       isNull(outbox, at('outbox'), 'no stuck-outbox checks'),
       outbox ? `${pendingWords(outbox)}${failedWords(outbox)} (${at('outbox')})` : '',
     ),
-    feature('republish', republishOff(system.flow, at), 'sends a stuck row again with its own message id'),
+    feature(
+      'republish',
+      republishOff(system.flow, at),
+      `sends a stuck row again with its own message id${outbox?.headers ? ` and the headers it keeps (${at('outbox', 'headers')})` : ''}${headerWords(message, at('message'))}`,
+    ),
     feature(
       'redeliver',
       isNull(message.body, at('message', 'body'), 'nothing says what body the consumer expects'),
-      `builds ${Object.keys(message.body ?? {}).join(', ')} from the order (${at('message', 'body')})`,
+      `builds ${Object.keys(message.body ?? {}).join(', ')} from the order (${at('message', 'body')})${headerWords(message, at('message'))}`,
     ),
     makeUpOrder(system.flow, at),
     feature(
@@ -97,6 +101,12 @@ function pendingWords(outbox: Outbox): string {
     case 'replication-slot':
       return `replication slot ${rule.slot ?? "(the database's only logical one)"} more than ${rule.maxLagBytes} bytes behind (rows are deleted on insert)`;
   }
+}
+
+/** The headers a consumer reads that Recon's messages carry (CAP's subscriber is found by cap-msg-name). */
+function headerWords(message: Flow['message'], path: string): string {
+  const names = [...Object.keys(message.headers), ...(message.messageIdHeader ? [message.messageIdHeader] : [])];
+  return names.length === 0 ? '' : `; headers ${names.join(', ')} (${path})`;
 }
 
 const failedWords = (outbox: Outbox) =>

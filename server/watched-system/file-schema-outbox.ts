@@ -22,6 +22,10 @@ export const outboxSchema = z.strictObject({
   attempts: optionalColumn,
   lastError: optionalColumn,
   payload: valueSource.nullable().optional().meta({ description: 'The body republish sends; null: no republish' }),
+  headers: valueSource
+    .nullable()
+    .optional()
+    .meta({ description: 'Where a row keeps its message headers (a JSON object), sent on republish' }),
   confirmedAt: identifier.optional().meta({ description: 'Pending while this column is null' }),
   statusColumn: optionalColumn.meta({ description: 'The status column doneStatuses and failedStatuses read' }),
   doneStatuses: z

@@ -64,6 +64,16 @@ const messageSchema = z.strictObject({
     .nullable()
     .optional()
     .meta({ description: 'JSON field: order column, how redeliver builds a body; null: no redeliver' }),
+  headers: z
+    .record(z.string().min(1), z.string())
+    .optional()
+    .meta({ description: 'Headers on every message Recon publishes (redeliver, republish), e.g. cap-msg-name' }),
+  messageIdHeader: z
+    .string()
+    .min(1, 'must not be empty')
+    .nullable()
+    .optional()
+    .meta({ description: 'The header that carries the message id (cap-msg-id); null: the AMQP property alone' }),
 });
 
 const dispatchSchema = z.strictObject({

@@ -112,6 +112,11 @@ export interface Outbox {
   /** The message body republish sends again; null: republish is not offered. */
   payload: ValueSource | null;
   /**
+   * Where the row keeps the headers its library publishes it with (a JSON object: CAP's "Content" → Headers), which
+   * republish sends as AMQP headers; null: the row keeps none.
+   */
+  headers: ValueSource | null;
+  /**
    * How a republished row is marked published once the broker confirmed it (the column and the value the library
    * itself writes when it publishes); null: Recon marks nothing and republish is not offered.
    */
@@ -131,6 +136,16 @@ export interface MessageRoute {
    * offered (nothing says what the consumer expects).
    */
   body: Record<string, string> | null;
+  /**
+   * Headers every message Recon publishes for this flow carries (redeliver, republish): what the consumer routes
+   * by, such as CAP's `cap-msg-name`, which a CAP subscriber is found by.
+   */
+  headers: Record<string, string>;
+  /**
+   * The header a consumer reads the message id from (CAP's `cap-msg-id`), set to the id Recon publishes with, as
+   * the AMQP message-id property is; null: the property alone.
+   */
+  messageIdHeader: string | null;
 }
 
 export interface DispatchEntity {

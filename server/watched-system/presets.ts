@@ -29,6 +29,10 @@ export interface OutboxPresetNames {
   payload: ValueSource | null;
   /** What the library writes when it has published a row; null when it writes nothing Recon could. */
   markPublished: ((names: MarkNames) => MarkPublished | null) | null;
+  /** Where a row keeps the headers the library publishes it with. */
+  headers: ValueSource | null;
+  /** What the library's consumers read from the headers of every message: the message id, fixed headers by route. */
+  message: { idHeader: string | null; headers: (routingKey: string) => Record<string, string> };
 }
 
 export type MarkPublished = Array<{ column: string; value: MarkValue }>;
@@ -40,7 +44,10 @@ export const DEFAULT_MAX_LAG_BYTES = 16 * 1024 * 1024;
 const NOW: MarkValue = { now: true };
 const NOW_IF_NULL: MarkValue = { now: true, onlyIfNull: true };
 
-const none: Pick<OutboxPresetNames, keyof MarkNames | 'failedStatuses' | 'attempts' | 'lastError'> = {
+const none: Pick<
+  OutboxPresetNames,
+  keyof MarkNames | 'failedStatuses' | 'attempts' | 'lastError' | 'headers' | 'message'
+> = {
   confirmedAt: null,
   statusColumn: null,
   doneStatuses: [],
@@ -48,6 +55,8 @@ const none: Pick<OutboxPresetNames, keyof MarkNames | 'failedStatuses' | 'attemp
   publishedAt: null,
   attempts: null,
   lastError: null,
+  headers: null,
+  message: { idHeader: null, headers: () => ({}) },
 };
 
 export const OUTBOX_PRESET_NAMES: Record<OutboxPreset, OutboxPresetNames> = {
@@ -113,6 +122,10 @@ export const OUTBOX_PRESET_NAMES: Record<OutboxPreset, OutboxPresetNames> = {
       n.statusColumn === null || n.doneStatuses[0] === undefined
         ? null
         : [{ column: n.statusColumn, value: { literal: n.doneStatuses[0] } }],
+    // CAP's transport sends the Value as the body and the Headers as AMQP headers; its consumer finds the
+    // subscriber by cap-msg-name (the topic, which is the routing key) and the message by cap-msg-id.
+    headers: { json: 'Content', path: '$.Headers' },
+    message: { idHeader: 'cap-msg-id', headers: (routingKey) => ({ 'cap-msg-name': routingKey }) },
   },
   // MassTransit deletes a row once its delivery service has sent it: a row that exists is not sent yet.
   masstransit: {

@@ -30,6 +30,8 @@ export const REFERENCE_MESSAGE: Omit<MessageRoute, 'body'> = {
   exchange: 'orders',
   routingKey: 'order.created',
   orderIdPath: '$.orderId',
+  headers: {},
+  messageIdHeader: null,
 };
 
 export const REFERENCE_DISPATCH: DispatchEntity = {

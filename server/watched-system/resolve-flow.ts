@@ -47,7 +47,7 @@ export function resolveFlow(file: FlowFile, path: string, databases: readonly st
     name: file.name ?? REFERENCE_FLOW_NAME,
     order,
     outbox,
-    message: resolveMessage(file.message, order, orderTable, at('message'), issues),
+    message: resolveMessage(file.message, order, orderTable, at('message'), issues, outbox?.preset ?? null),
     dispatch,
     inbox,
     deadLetterQueues: resolveDeadLetterQueues(file.deadLetterQueues, dispatchTable, at('deadLetterQueues'), issues),

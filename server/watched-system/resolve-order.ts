@@ -1,11 +1,13 @@
 import type { MessageFile, OrderFile } from './file-schema.ts';
 import { child, type IssueList } from './issues.ts';
-import type { MessageRoute, OrderEntity } from './model.ts';
+import type { MessageRoute, OrderEntity, OutboxPreset } from './model.ts';
+import { OUTBOX_PRESET_NAMES } from './presets.ts';
 import { createDefaults, type EntityTable, isReferenceTable, whyRequired } from './reference-defaults.ts';
 import { REFERENCE_BODY_COLUMNS, REFERENCE_MESSAGE, REFERENCE_ORDER } from './reference-system.ts';
 
 // The producer's side of a flow: its order table and the message it publishes. The message's defaults belong to
-// the order table: a body of the reference system's columns means nothing on another table.
+// the order table: a body of the reference system's columns means nothing on another table. Its headers are the
+// outbox library's (CAP's consumers read the message's name and id from headers), unless the file says otherwise.
 
 export function resolveOrder(file: OrderFile, database: string, entity: EntityTable, issues: IssueList): OrderEntity {
   const defaults = createDefaults(file, REFERENCE_ORDER, entity, issues);
@@ -36,6 +38,7 @@ export function resolveMessage(
   orderTable: EntityTable,
   path: string,
   issues: IssueList,
+  outboxPreset: OutboxPreset | null,
 ): MessageRoute {
   const isReference = isReferenceTable(orderTable);
   const defaults = createDefaults(file ?? {}, REFERENCE_MESSAGE, orderTable, issues, path);
@@ -44,10 +47,14 @@ export function resolveMessage(
     return { ...REFERENCE_MESSAGE, body: null };
   }
   const referenceBody = { orderId: order.id, ...REFERENCE_BODY_COLUMNS, createdAt: order.createdAt };
+  const routingKey = defaults.required('routingKey');
+  const library = outboxPreset === null ? null : OUTBOX_PRESET_NAMES[outboxPreset].message;
   return {
     exchange: defaults.required('exchange'),
-    routingKey: defaults.required('routingKey'),
+    routingKey,
     orderIdPath: defaults.required('orderIdPath'),
     body: file?.body !== undefined ? file.body : isReference ? referenceBody : null,
+    headers: file?.headers ?? library?.headers(routingKey) ?? {},
+    messageIdHeader: file?.messageIdHeader !== undefined ? file.messageIdHeader : (library?.idHeader ?? null),
   };
 }

@@ -59,6 +59,7 @@ export function resolveOutbox(file: OutboxFile, database: string, path: string, 
     attempts: pick('attempts'),
     lastError: pick('lastError'),
     payload: file.payload === undefined ? names.payload : file.payload === null ? null : toValueSource(file.payload),
+    headers: file.headers === undefined ? names.headers : file.headers === null ? null : toValueSource(file.headers),
     markPublished,
   };
 }

@@ -24,6 +24,7 @@ const outbox: Outbox = {
   attempts: null,
   lastError: null,
   payload: { column: 'serialized_event' },
+  headers: null,
   markPublished: null,
 };
 

@@ -38,6 +38,7 @@ export function makeReferenceFlow(): Flow {
       attempts: 'attempts',
       lastError: 'last_error',
       payload: { column: 'payload' },
+      headers: null,
       markPublished: [
         { column: 'confirmed_at', value: { now: true } },
         { column: 'published_at', value: { now: true, onlyIfNull: true } },
@@ -54,6 +55,8 @@ export function makeReferenceFlow(): Flow {
         totalCents: 'total_cents',
         createdAt: 'created_at',
       },
+      headers: {},
+      messageIdHeader: null,
     },
     dispatch: {
       database: 'dispatch',

@@ -58,7 +58,7 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
         return publishResult;
       },
     },
-    messageRoute: { exchange: 'orders', routingKey: 'order.created' },
+    messageRoute: { exchange: 'orders', routingKey: 'order.created', headers: {}, messageIdHeader: null },
     madeUpStatus: 'replenished',
     maxReplays: 3,
   };
@@ -127,6 +127,54 @@ describe('make-up-order', () => {
     const makeUp = repairing(repairOf('dispatch-without-order', 'make-up-order')!);
     const req = request({ action: 'make-up-order', key: ORDER_ID, evidence: { orderId: ORDER_ID } });
     expect((await makeUp(req, ports)).status).toBe('failed');
+  });
+});
+
+describe("the headers a library's consumer reads", () => {
+  // CAP's subscriber is found by cap-msg-name and its message by cap-msg-id: without them the copy is refused.
+  const capRoute = {
+    exchange: 'cap.default.router',
+    routingKey: 'order.created',
+    headers: { 'cap-msg-name': 'order.created' },
+    messageIdHeader: 'cap-msg-id',
+  };
+
+  it("redeliver sends the flow's headers and its own message id in the id header", async () => {
+    const { ports, published } = makePorts(makeLetter());
+    ports.messageRoute = capRoute;
+    ports.dispatch.liveDispatches = async () => [];
+    ports.orders.getOrder = async (id) => ({ id, status: 'PAID', messageBody: `{"OrderNo":${id}}` });
+    const redeliver = repairing(repairOf('order-without-dispatch', 'redeliver')!);
+    const req = request({ action: 'redeliver', key: '17', evidence: { orderId: '17' }, messageId: 'action-1' });
+    expect(await redeliver(req, ports)).toMatchObject({ status: 'done' });
+    expect(published).toEqual([
+      expect.objectContaining({
+        messageId: 'action-1',
+        body: Buffer.from('{"OrderNo":17}'),
+        headers: { 'cap-msg-name': 'order.created', 'cap-msg-id': 'action-1' },
+      }),
+    ]);
+  });
+
+  it("republish sends the row's own headers, over the flow's, with the row's message id", async () => {
+    const { ports, published } = makePorts(makeLetter());
+    ports.messageRoute = capRoute;
+    ports.orders.getOutbox = async (messageId) => ({
+      messageId,
+      orderId: '17',
+      isPublished: false,
+      body: Buffer.from('{"OrderNo":17}'),
+      headers: { 'cap-msg-id': messageId, 'cap-msg-name': 'order.created', 'cap-msg-type': 'OrderCreated' },
+    });
+    const republish = repairing(repairOf('stuck-outbox', 'republish')!);
+    const req = request({ action: 'republish', key: '42', evidence: { messageId: '42' } });
+    expect(await republish(req, ports)).toMatchObject({ status: 'done' });
+    expect(published).toEqual([
+      expect.objectContaining({
+        messageId: '42',
+        headers: { 'cap-msg-id': '42', 'cap-msg-name': 'order.created', 'cap-msg-type': 'OrderCreated' },
+      }),
+    ]);
   });
 });
 

@@ -57,6 +57,7 @@ describe('the watched system without a file', () => {
       attempts: m.outbox.attempts,
       lastError: m.outbox.lastError,
       payload: { column: m.outbox.payload },
+      headers: null,
       markPublished: [
         { column: m.outbox.confirmedAt, value: { now: true } },
         { column: m.outbox.publishedAt, value: { now: true, onlyIfNull: true } },
@@ -73,6 +74,8 @@ describe('the watched system without a file', () => {
         totalCents: m.orders.totalCents,
         createdAt: m.orders.createdAt,
       },
+      headers: {},
+      messageIdHeader: null,
     });
     const { table, ...dispatchColumns } = m.dispatches;
     expect(dispatch).toEqual({ database: 'dispatch', table, ...dispatchColumns });

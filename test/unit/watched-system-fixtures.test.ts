@@ -21,6 +21,9 @@ describe('realistic watched-system files', () => {
       routingKey: 'order.created',
       orderIdPath: '$.orderNo',
       body: null,
+      // CAP's consumer finds its subscriber by cap-msg-name and the message by cap-msg-id: the preset's headers.
+      headers: { 'cap-msg-name': 'order.created' },
+      messageIdHeader: 'cap-msg-id',
     });
     expect(flow.dispatch).toMatchObject({
       table: 'delivery',
@@ -78,6 +81,8 @@ describe('realistic watched-system files', () => {
       routingKey: '',
       orderIdPath: '$.message.orderId',
       body: null,
+      headers: {},
+      messageIdHeader: null,
     });
     expect(flow.inbox).toMatchObject({ table: 'InboxState', database: 'delivery', filter: '"Consumed" IS NOT NULL' });
     expect(flow.deadLetterQueues).toEqual([{ queue: 'submit-delivery_error', style: 'masstransit' }]);

@@ -34,6 +34,7 @@ describe('outbox presets', () => {
       attempts: 'completion_attempts',
       lastError: null,
       payload: { column: 'serialized_event' },
+      headers: null,
       markPublished: [
         { column: 'completion_date', value: { now: true } },
         { column: 'status', value: { literal: 'COMPLETED' } },
@@ -58,6 +59,7 @@ describe('outbox presets', () => {
       attempts: 'Retries',
       lastError: null,
       payload: { json: 'Content', path: '$.Value' },
+      headers: { json: 'Content', path: '$.Headers' },
       markPublished: [{ column: 'StatusName', value: { literal: 'Succeeded' } }],
     });
   });
@@ -78,6 +80,7 @@ describe('outbox presets', () => {
       attempts: null,
       lastError: null,
       payload: null,
+      headers: null,
       markPublished: null,
     });
   });
@@ -98,6 +101,7 @@ describe('outbox presets', () => {
       attempts: null,
       lastError: null,
       payload: { column: 'payload' },
+      headers: null,
       markPublished: null,
     });
   });

@@ -74,6 +74,8 @@ describe('the deprecated RECON_MAPPING', () => {
       routingKey: 'order.placed',
       orderIdPath: '$.orderId',
       body: { orderId: 'order_no', customerId: 'buyer', items: 'lines', totalCents: 'amount', createdAt: 'placed_at' },
+      headers: {},
+      messageIdHeader: null,
     });
     expect(dispatch).toEqual({ database: 'dispatch', ...MAPPING.dispatches });
     expect(inbox).toMatchObject({ table: 'seen_messages', messageId: { column: 'msg' } });

@@ -2,15 +2,18 @@ import type { ColumnInfo } from '../sql/catalog.ts';
 import { toDate } from '../sql-time.ts';
 
 /**
- * A column's value as a message built from the row carries it: a time (read as epoch milliseconds) as ISO text, an
- * integer as a number when it fits one exactly and as its decimal text otherwise, JSON as the value it holds.
+ * A column's value as JSON text in a message built from the row: a time (read as epoch milliseconds) as ISO text,
+ * an integer as a JSON number with its exact digits (a 19-digit bigint too: a consumer binding a long from JSON
+ * wants a number, and a JavaScript number would round it), JSON as the value it holds.
  */
-export function toMessageValue(value: unknown, column: ColumnInfo): unknown {
-  if (value === null || value === undefined) return null;
-  if (column.family === 'timestamptz' || column.family === 'timestamp') return toDate(value).toISOString();
-  if (column.family === 'integer') {
-    const n = Number(value);
-    return Number.isSafeInteger(n) ? n : String(value);
-  }
-  return value;
+export function toMessageJson(value: unknown, column: ColumnInfo): string {
+  if (value === null || value === undefined) return 'null';
+  if (column.family === 'timestamptz' || column.family === 'timestamp')
+    return JSON.stringify(toDate(value).toISOString());
+  if (column.family === 'integer' && /^-?\d+$/.test(String(value))) return String(value);
+  return JSON.stringify(value);
 }
+
+/** A message body of JSON fields, each already JSON text, in the template's order. */
+export const toJsonObject = (fields: ReadonlyArray<[string, string]>) =>
+  `{${fields.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',')}}`;

@@ -7,7 +7,7 @@ import { readColumns } from '../sql/catalog.ts';
 import { keyColumn, keyFamilyOf, timeColumn } from '../sql/columns.ts';
 import { onFirstUse } from '../sql/on-first-use.ts';
 import { createSnapshotReader } from './made-up-order.ts';
-import { toMessageValue } from './message-values.ts';
+import { toJsonObject, toMessageJson } from './message-values.ts';
 import { createOutboxRepairDb } from './outbox-repair-db.ts';
 
 const KEY = 'flows[0].order';
@@ -88,10 +88,10 @@ export function createOrdersRepairDb(
         if (!row) return null;
         const messageBody =
           template &&
-          Object.fromEntries(
+          toJsonObject(
             Object.entries(template).map(([field, column]) => {
               const i = sql.bodyColumns.indexOf(column);
-              return [field, toMessageValue(row[`c${i}`], sql.columns.get(column)!)];
+              return [field, toMessageJson(row[`c${i}`], sql.columns.get(column)!)];
             }),
           );
         return { id: String(row.id), status: row.status as string | null, messageBody };

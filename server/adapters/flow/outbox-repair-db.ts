@@ -20,6 +20,7 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
   const messageId = valueReader('t', outbox.messageId);
   const orderId = valueReader('t', outbox.orderId);
   const payload = outbox.payload && valueReader('t', outbox.payload);
+  const headers = outbox.headers && valueReader('t', outbox.headers);
   const { pending } = outbox;
   const statements = onFirstUse(async () => {
     const marked = outbox.markPublished ?? [];
@@ -50,7 +51,8 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
     return {
       literals,
       get: `SELECT t.ctid::text AS row, ${messageId.select} AS message_id, ${orderId.select} AS order_id,
-        ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload
+        ${isPending} AS is_pending, ${payload ? payload.select : 'NULL::text'} AS payload,
+        ${headers ? headers.select : 'NULL::text'} AS headers
         FROM ${q(outbox.table)} t WHERE ${filter} AND ${byMessageId}`,
       // Newest first, a few rows: only once the condition finds the order's own rows and not every row that
       // holds its digits somewhere (a total, a time), which would crowd them out of the limit.
@@ -77,12 +79,16 @@ export function createOutboxRepairDb(pool: pg.Pool, outbox: Outbox, database: Da
         const { rows } = await pool.query(sql.get, [lookupParam(messageId, id)]);
         const row = rows.find((r) => messageId.keyOf(r.message_id) === id);
         if (!row) return null;
-        const value = payload?.valueOf(row.payload);
-        const body =
-          value === undefined || value === null
-            ? null
-            : Buffer.from(payload?.isJson ? JSON.stringify(value) : String(value));
-        return { messageId: id, orderId: orderId.keyOf(row.order_id), isPublished: !row.is_pending, body };
+        // As stored: a 19-digit id stays the JSON number the library wrote (parsed and written again, it would not).
+        const text = payload?.textOf(row.payload);
+        const body = text === undefined || (payload?.isJson && text === 'null') ? null : Buffer.from(text);
+        return {
+          messageId: id,
+          orderId: orderId.keyOf(row.order_id),
+          isPublished: !row.is_pending,
+          body,
+          headers: toHeaders(headers?.valueOf(row.headers)),
+        };
       }, null),
     latestMessageIdFor: (order: string) =>
       orNoneForForeignKey(async () => {
@@ -116,4 +122,12 @@ function memberPattern(key: string, value: string): string {
       .slice(1, -1)
       .replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
   return `"${literal(key)}"\\s*:\\s*"?${literal(value)}([^0-9]|$)`;
+}
+
+/** The headers a row keeps, as AMQP can carry them: text, numbers and booleans; a null or nested value is left out. */
+function toHeaders(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)),
+  );
 }

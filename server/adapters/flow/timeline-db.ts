@@ -6,6 +6,7 @@ import type {
   OrderHistoryOutboxRow,
   TimelinePort,
 } from '../../../reconcilers/ports/timeline.ts';
+import { parseJsonKeepingIntegers } from '../../watched-system/json-path.ts';
 import type { DatabaseSource, Flow } from '../../watched-system/model.ts';
 import { orNoneForForeignKey } from '../no-such-key.ts';
 import { quoteIdent as q } from '../postgres.ts';
@@ -18,7 +19,8 @@ import { toDate } from '../sql-time.ts';
 
 /**
  * An order's rows across both databases through the configured flow: each configured column read by its name
- * (times as epoch milliseconds, in their database's zone), and the row whole (`to_jsonb`) for display. The order id
+ * (times as epoch milliseconds, in their database's zone), and the row whole (`to_jsonb`, as text: a 19-digit
+ * bigint shows as its exact digits, never rounded to a JavaScript number) for display. The order id
  * is compared in each key column's own type, so its index is used; an id a column cannot hold matches nothing. An
  * outbox whose order id lives in JSON is searched by a prefilter and checked here.
  */
@@ -45,7 +47,7 @@ export function createTimelineDb(
     const idColumn = columns.get(o.id)!;
     return {
       id: keyColumn('t', idColumn, keyFamilyOf(idColumn, 'flows[0].order.id'), 'flows[0].order.id'),
-      text: `SELECT to_jsonb(t) AS columns, t.${q(o.id)}::text AS id, ${optionalText(o.status)} AS status,
+      text: `SELECT to_jsonb(t)::text AS columns, t.${q(o.id)}::text AS id, ${optionalText(o.status)} AS status,
           ${time(o.createdAt)} AS created_at, ${time(o.updatedAt)} AS updated_at
         FROM ${q(o.table)} t WHERE t.${q(o.id)} = $1`,
     };
@@ -61,7 +63,7 @@ export function createTimelineDb(
     const time = (name: string | null) =>
       name ? timeColumn('t', columns.get(name)!, zone, 'flows[0].outbox').epochMs : 'NULL::float8';
     const byOrder = orderId.isJson ? `${orderId.ref}::text LIKE $1` : `${orderId.ref} = $1`;
-    return `SELECT to_jsonb(t) AS columns, ${valueReader('t', x.messageId).select} AS message_id,
+    return `SELECT to_jsonb(t)::text AS columns, ${valueReader('t', x.messageId).select} AS message_id,
         ${orderId.select} AS order_id, ${optionalText(x.eventType)} AS event_type, ${time(x.createdAt)} AS created_at,
         ${time(x.publishedAt)} AS published_at, ${time(confirmedAt)} AS confirmed_at,
         ${x.attempts ? `t.${q(x.attempts)}::int` : 'NULL::int'} AS attempts
@@ -85,7 +87,7 @@ export function createTimelineDb(
         : 'NULL::float8';
     return {
       ref,
-      text: `SELECT to_jsonb(t) AS columns, t.${q(d.id)}::text AS id, ${optionalText(d.messageId)} AS message_id,
+      text: `SELECT to_jsonb(t)::text AS columns, t.${q(d.id)}::text AS id, ${optionalText(d.messageId)} AS message_id,
           ${optionalText(d.status)} AS status, ${time(d.createdAt)} AS created_at, ${time(d.updatedAt)} AS updated_at
         FROM ${q(d.table)} t WHERE ${ref.ref} = $1 ORDER BY t.${q(d.createdAt)}`,
     };
@@ -95,19 +97,19 @@ export function createTimelineDb(
   const readOrder = async (id: string) =>
     orNoneForForeignKey(async () => {
       const sql = await orderSql();
-      return sql.id.canHold(id) ? (await pools.orders.query<Row>(sql.text, [id])).rows : [];
+      return sql.id.canHold(id) ? withColumns((await pools.orders.query<Row>(sql.text, [id])).rows) : [];
     }, []);
   const readOutbox = async (id: string) => {
     const sql = await outboxSql();
     if (!sql || !orderId || !pools.outbox) return [];
     const param = orderId.isJson ? containsPattern(id) : id;
     const rows = await orNoneForForeignKey(async () => (await pools.outbox!.query<Row>(sql, [param])).rows, []);
-    return rows.filter((r) => orderId.keyOf(r.order_id) === id);
+    return withColumns(rows.filter((r) => orderId.keyOf(r.order_id) === id));
   };
   const readDispatches = async (id: string) => {
     const sql = await dispatchSql();
     if (!sql.ref.canHold(id)) return [];
-    return (await pools.dispatch.query<Row>(sql.text, [id])).rows;
+    return withColumns((await pools.dispatch.query<Row>(sql.text, [id])).rows);
   };
   // An optional column the configuration names: read from the whole row, so a table without it is no error.
   const courierOf = (columns: Row) => {
@@ -134,6 +136,9 @@ export function createTimelineDb(
     },
   };
 }
+
+const withColumns = (rows: Row[]): Row[] =>
+  rows.map((r) => ({ ...r, columns: parseJsonKeepingIntegers(r.columns as string) }));
 
 const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
 

@@ -1,4 +1,5 @@
 import { parseJsonKeepingIntegers, parseJsonPath, readJsonPath, toKeyText } from '../../watched-system/json-path.ts';
+import { readJsonPathText } from '../../watched-system/json-path-text.ts';
 import type { ValueSource } from '../../watched-system/model.ts';
 import { quoteIdent as q } from '../postgres.ts';
 
@@ -16,12 +17,15 @@ export interface ValueReader {
   keyOf(cell: unknown): string | null;
   /** The raw value in a selected cell (a JSON path's value, parsed). */
   valueOf(cell: unknown): unknown;
+  /** The value as text to send on: the column's text, or the JSON text at the path exactly as written. */
+  textOf(cell: unknown): string | undefined;
 }
 
 export function valueReader(alias: string, source: ValueSource): ValueReader {
   if ('column' in source) {
     const ref = `${alias}.${q(source.column)}`;
-    return { select: `${ref}::text`, ref, isJson: false, keyOf: toKeyText, valueOf: (cell) => cell };
+    const textOf = (cell: unknown) => (cell === null || cell === undefined ? undefined : String(cell));
+    return { select: `${ref}::text`, ref, isJson: false, keyOf: toKeyText, valueOf: (cell) => cell, textOf };
   }
   const steps = parseJsonPath(source.path);
   const read = (cell: unknown) => readJsonPath(parsedJson(cell), steps);
@@ -32,6 +36,7 @@ export function valueReader(alias: string, source: ValueSource): ValueReader {
     isJson: true,
     keyOf: (cell) => toKeyText(read(cell)),
     valueOf: read,
+    textOf: (cell) => (typeof cell === 'string' ? readJsonPathText(cell, steps) : undefined),
   };
 }
 
