@@ -196,7 +196,8 @@ describe('the masstransit example: EF Core outbox and inbox, int orders, bigint 
     expect(byName['incremental-dispatches']).toEqual({
       feature: 'incremental-dispatches',
       isOn: false,
-      detail: 'flows[0].dispatch.updatedAt is null: changes are seen by the full sweep only',
+      detail:
+        'flows[0].dispatch.updatedAt is null: changes are seen by the full sweep only (every RECON_SWEEP_INTERVAL_SECONDS; 120 s unless that is set)',
     });
     expect(byName['incremental-orders'].isOn).toBe(true);
     expect(byName.republish.isOn).toBe(false);
