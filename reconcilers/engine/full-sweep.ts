@@ -24,7 +24,8 @@ export interface SweepReport {
  * The full sweep, on a slower schedule than the incremental cycle: streams order ids and dispatched order ids in
  * Recon's key order and merge-joins them, so it finds what the incremental path cannot see (a dispatch row deleted
  * long after its order changed). Memory stays at two pages; only suspects are re-judged, with fresh lookups of both
- * sides. References that cannot be order ids come last in the dispatch stream and are judged as such.
+ * sides, and then the open findings the merge join did not suspect. References that cannot be order ids come last in
+ * the dispatch stream and are judged as such.
  */
 export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promise<SweepReport> {
   const report: SweepReport = {
@@ -47,13 +48,17 @@ export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promi
   };
   let suspects: string[] = [];
   let malformed: string[] = [];
+  // What this sweep judged, so the open findings it did not can be judged at its end.
+  const judged = { orderIds: new Set<string>(), references: new Set<string>() };
   const flush = async (force = false) => {
     if (suspects.length > 0 && (force || suspects.length >= ctx.pageSize)) {
+      for (const id of suspects) judged.orderIds.add(id);
       outcome(await judgeOrderIds(ctx, now, suspects));
       report.suspects += suspects.length;
       suspects = [];
     }
     if (malformed.length > 0 && (force || malformed.length >= ctx.pageSize)) {
+      for (const reference of malformed) judged.references.add(reference);
       outcome(await judgeReferences(ctx, now, malformed));
       report.malformedReferences += malformed.length;
       malformed = [];
@@ -96,6 +101,15 @@ export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promi
       await flush();
     }
     await flush(true);
+    // The backstop: an open finding the merge join had no suspicion of (its row deleted, or fixed by hand) is judged
+    // again now, with fresh lookups, instead of waiting for the cycle's re-check.
+    const unjudged = (kinds: readonly { kind: string }[], seen: Set<string>) => [
+      ...new Set(kinds.flatMap((k) => ctx.findings.openKeys(k.kind)).filter((key) => !seen.has(key))),
+    ];
+    for (const batch of batches(unjudged(ctx.orderKinds, judged.orderIds), ctx.pageSize))
+      outcome(await judgeOrderIds(ctx, now, batch));
+    for (const batch of batches(unjudged(ctx.referenceKinds, judged.references), ctx.pageSize))
+      outcome(await judgeReferences(ctx, now, batch));
     report.complete = true;
   } catch {
     // A source failure is already reported against its side, a store failure made the writer forget what it knew;
@@ -105,6 +119,10 @@ export async function runFullSweep(ctx: DatabaseEngineContext, now: Date): Promi
     await Promise.all([orders.close(), groups.close()]);
   }
   return report;
+}
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /** One row at a time from a stream of pages; a failed read goes to `onError` (which rethrows). */

@@ -43,4 +43,25 @@ describe('full sweep', () => {
     expect(report).toMatchObject({ complete: true, ordersScanned: orderIds.length, suspects: 1, opened: 1 });
     expect(await openKeys(recon, 'order-without-dispatch')).toEqual([victim]);
   });
+
+  it('resolves an open finding whose row was deleted, without waiting for the re-check', async () => {
+    const { system } = demo;
+    const orphan = '0badc0de-0000-4000-8000-000000000001';
+    await system.dispatchPool.query(
+      `INSERT INTO dispatches (order_id, message_id, courier, status, order_snapshot, created_at, updated_at)
+       VALUES ($1, gen_random_uuid(), 'c-1', 'assigned', '{}', now() - interval '1 hour', now() - interval '1 hour')`,
+      [orphan],
+    );
+    await recon.scheduler.runSweep();
+    expect(await openKeys(recon, 'dispatch-without-order')).toEqual([orphan]);
+
+    // A deleted row changes nothing the cycle reads, and its re-check (every 60 s) is not due.
+    await system.dispatchPool.query('DELETE FROM dispatches WHERE order_id = $1', [orphan]);
+    await recon.scheduler.runCycle();
+    expect(await openKeys(recon, 'dispatch-without-order')).toEqual([orphan]);
+
+    const report = await recon.scheduler.runSweep();
+    expect(report).toMatchObject({ complete: true, suspects: 1, resolved: 1 });
+    expect(await openKeys(recon, 'dispatch-without-order')).toEqual([]);
+  });
 });
