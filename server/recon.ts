@@ -68,8 +68,13 @@ export async function startRecon(
     watchedDeadLetters = {
       queues: config.watched.flow.deadLetterQueues,
       orderIdPath: config.watched.flow.message.orderIdPath,
+      messageIdHeader: config.watched.flow.message.messageIdHeader,
     },
-  }: { log: Logger; listen?: boolean; watchedDeadLetters?: { queues: DeadLetterQueue[]; orderIdPath: string } },
+  }: {
+    log: Logger;
+    listen?: boolean;
+    watchedDeadLetters?: { queues: DeadLetterQueue[]; orderIdPath: string; messageIdHeader?: string | null };
+  },
 ): Promise<Recon> {
   const reconPool = await openReconDatabase(config.reconDatabaseUrl);
   const flow = createFlowAdapters(config.watched);

@@ -15,6 +15,8 @@ export interface DeadLetterConsumerOptions {
   queues: readonly DeadLetterQueue[];
   /** JSON path of the order id in a letter's body (`$.message.orderId`); a bad one throws here, at start. */
   orderIdPath: string;
+  /** The header holding the message id when a library sets no AMQP message-id (CAP's `cap-msg-id`). */
+  messageIdHeader?: string | null;
   maxBodyBytes: number;
   /** Resolves once the letter is committed; only then is the delivery acked. A rejection requeues it. */
   handle(record: DeadLetterRecord): Promise<void>;
@@ -72,6 +74,7 @@ export function startDeadLetterConsumer(options: DeadLetterConsumerOptions): Dea
         source,
         maxBodyBytes,
         orderIdPath,
+        messageIdHeader: options.messageIdHeader ?? null,
         handle,
         log,
         retryPauseMs,

@@ -17,6 +17,11 @@ export interface RecordOptions {
   maxBodyBytes: number;
   /** The flow's message.orderIdPath, parsed once at start. */
   orderIdPath: readonly JsonPathStep[];
+  /**
+   * The header a library names its message in when it sets no AMQP message-id (CAP's `cap-msg-id`): the letter's
+   * message id then, so it is keyed and searched by the id the outbox and the consumer know.
+   */
+  messageIdHeader?: string | null;
 }
 
 /** Builds what Recon stores from one delivery, as its queue's style tells it. Never throws, whatever was sent. */
@@ -32,7 +37,9 @@ export function toDeadLetterRecord(
   const { identity, ...death } =
     source.style === 'masstransit' ? massTransitDeath(headers) : brokerDeath(headers, deaths);
   const body = inspectBody(message.content, options.maxBodyBytes, options.orderIdPath);
-  const messageId = textOrNull(rawProperties.messageId, MAX_INDEXED_TEXT);
+  const messageId =
+    textOrNull(rawProperties.messageId, MAX_INDEXED_TEXT) ??
+    (options.messageIdHeader ? headerText(own(headers, options.messageIdHeader)) : null);
   return {
     queue: source.queue,
     messageId,
@@ -48,6 +55,13 @@ export function toDeadLetterRecord(
     ...death,
     orderId: body.orderId,
   };
+}
+
+/** A header holding an id: text as it is, an integer in decimal (a header table may carry a number). */
+function headerText(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return textOrNull(value, MAX_INDEXED_TEXT);
 }
 
 /**

@@ -111,6 +111,8 @@ describe('the CAP preset on examples/cap', () => {
     await recon.scheduler.runCycle();
     const found = await openFindingsByKind(recon);
     deadLetterKey = found['dead-letter']?.[0] ?? '';
+    // CAP sets no AMQP message-id: the letter is keyed by the cap-msg-id header, the id its outbox row has.
+    expect(deadLetterKey).toBe(messageId(N.deadLettered));
     expected = { ...EXPECTED_DATABASE_FINDINGS, 'dead-letter': [deadLetterKey] };
     expect(found).toEqual(expected);
 

@@ -39,6 +39,22 @@ const record = (content: Buffer | string, properties?: LooseProperties) =>
   toDeadLetterRecord(DLX_QUEUE, makeMessage(content, properties), options());
 
 describe('a dead letter record', () => {
+  it("takes the message id from the library's header when the message has no AMQP message-id (CAP)", () => {
+    const message = makeMessage('{"OrderNo":1}', {
+      messageId: undefined,
+      headers: { 'x-death': [death()], 'cap-msg-id': '1753498113429504000', 'cap-msg-name': 'order.created' },
+    });
+    const withHeader = toDeadLetterRecord(DLX_QUEUE, message, { ...options(), messageIdHeader: 'cap-msg-id' });
+    expect(withHeader).toMatchObject({ messageId: '1753498113429504000', dedupeKey: '1753498113429504000' });
+    const without = toDeadLetterRecord(DLX_QUEUE, message, options());
+    expect(without.messageId).toBeNull();
+    expect(without.dedupeKey).toMatch(/^sha256:/);
+    const withBoth = makeMessage('{}', { headers: { 'x-death': [death()], 'cap-msg-id': 'other' } });
+    expect(toDeadLetterRecord(DLX_QUEUE, withBoth, { ...options(), messageIdHeader: 'cap-msg-id' }).messageId).toBe(
+      'm-1',
+    );
+  });
+
   it('takes reason, count and origin from x-death, the order id from a JSON body', () => {
     const r = record(JSON.stringify({ orderId: ORDER_ID.toUpperCase(), items: [] }), {
       headers: { 'x-death': [death({ count: 3 })], 'x-first-death-queue': 'dispatch.order-created' },
