@@ -5,7 +5,7 @@ import { quoteIdent } from '../postgres.ts';
 // from the catalog, so the statements compare keys in one canonical form and read times in the right zone. A name
 // that does not exist is an error that names the table, the column and the configuration key.
 
-export type ColumnFamily = 'uuid' | 'integer' | 'text' | 'timestamptz' | 'timestamp' | 'json' | 'other';
+export type ColumnFamily = 'uuid' | 'integer' | 'decimal' | 'text' | 'timestamptz' | 'timestamp' | 'json' | 'other';
 
 export interface ColumnInfo {
   name: string;
@@ -77,6 +77,7 @@ export async function readTable(pool: pg.Pool, table: string): Promise<Map<strin
 function familyOf(typeName: string, category: string): ColumnFamily {
   if (typeName === 'uuid') return 'uuid';
   if (['int2', 'int4', 'int8'].includes(typeName)) return 'integer';
+  if (['numeric', 'float4', 'float8'].includes(typeName)) return 'decimal';
   if (typeName === 'timestamptz') return 'timestamptz';
   if (typeName === 'timestamp') return 'timestamp';
   if (typeName === 'json' || typeName === 'jsonb') return 'json';
