@@ -11,6 +11,8 @@ export interface OutboxSlotLagEvidence {
   isActive: boolean;
   lagBytes: number;
   maxLagBytes: number;
+  /** With no slot named: the database's logical slots, when there are several to choose from (else empty). */
+  candidates: string[];
 }
 
 const judge = judgementsOf<typeof KIND, OutboxSlotLagEvidence>(KIND, 'critical');
@@ -32,12 +34,14 @@ function detect(snapshot: ReplicationSlotsSnapshot, _now: Date, { maxLagBytes }:
       ? logical
       : [];
   const name = snapshot.slot ?? watched[0]?.name ?? '(no slot)';
+  const candidates = snapshot.slot || logical.length < 2 ? [] : logical.map((s) => s.name);
   const slot = watched[0];
   if (!slot) {
-    judgements.push(judge.mismatch(name, { slot: name, exists: false, isActive: false, lagBytes: 0, maxLagBytes }));
+    const evidence = { slot: name, exists: false, isActive: false, lagBytes: 0, maxLagBytes, candidates };
+    judgements.push(judge.mismatch(name, evidence));
   } else if (slot.lagBytes > maxLagBytes) {
     const { isActive, lagBytes } = slot;
-    judgements.push(judge.mismatch(name, { slot: name, exists: true, isActive, lagBytes, maxLagBytes }));
+    judgements.push(judge.mismatch(name, { slot: name, exists: true, isActive, lagBytes, maxLagBytes, candidates }));
   } else judgements.push(judge.ok(name));
   for (const key of snapshot.openKeys) if (key !== name) judgements.push(judge.ok(key));
   return judgements;
@@ -53,10 +57,22 @@ export const outboxSlotLag = defineKind({
     e.exists
       ? `Replication slot ${e.slot} has ${e.lagBytes} bytes of WAL its connector has not confirmed (more than ` +
         `${e.maxLagBytes})${e.isActive ? '' : ', and no connector is attached'}: the outbox's messages are not going out.`
-      : `Replication slot ${e.slot} does not exist: no connector reads the outbox, so its messages are not going out.`,
+      : e.candidates.length > 1
+        ? `No replication slot is named (outbox.replicationSlot) and the database has several logical slots ` +
+          `(${e.candidates.join(', ')}): name the connector's, so Recon can watch its lag.`
+        : e.slot === '(no slot)'
+          ? `The database has no logical replication slot: no connector reads the outbox, so its messages are not going out.`
+          : `Replication slot ${e.slot} does not exist: no connector reads the outbox, so its messages are not going out.`,
   example: {
     key: 'debezium_orders',
-    evidence: { slot: 'debezium_orders', exists: true, isActive: false, lagBytes: 48_000_000, maxLagBytes: 16_777_216 },
+    evidence: {
+      slot: 'debezium_orders',
+      exists: true,
+      isActive: false,
+      lagBytes: 48_000_000,
+      maxLagBytes: 16_777_216,
+      candidates: [],
+    },
   },
   subjects: () => ({ orderId: null, messageId: null }),
   repairs: {},

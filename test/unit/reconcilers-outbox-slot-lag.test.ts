@@ -28,7 +28,14 @@ describe('outbox-slot-lag', () => {
       [
         'debezium',
         'mismatch',
-        { slot: 'debezium', exists: true, isActive: false, lagBytes: MAX_LAG_BYTES + 1, maxLagBytes: MAX_LAG_BYTES },
+        {
+          slot: 'debezium',
+          exists: true,
+          isActive: false,
+          lagBytes: MAX_LAG_BYTES + 1,
+          maxLagBytes: MAX_LAG_BYTES,
+          candidates: [],
+        },
       ],
     ]);
   });
@@ -39,7 +46,14 @@ describe('outbox-slot-lag', () => {
       [
         'debezium',
         'mismatch',
-        { slot: 'debezium', exists: true, isActive: true, lagBytes: MAX_LAG_BYTES * 2, maxLagBytes: MAX_LAG_BYTES },
+        {
+          slot: 'debezium',
+          exists: true,
+          isActive: true,
+          lagBytes: MAX_LAG_BYTES * 2,
+          maxLagBytes: MAX_LAG_BYTES,
+          candidates: [],
+        },
       ],
     ]);
   });
@@ -55,10 +69,24 @@ describe('outbox-slot-lag', () => {
       [
         'debezium',
         'mismatch',
-        { slot: 'debezium', exists: false, isActive: false, lagBytes: 0, maxLagBytes: MAX_LAG_BYTES },
+        { slot: 'debezium', exists: false, isActive: false, lagBytes: 0, maxLagBytes: MAX_LAG_BYTES, candidates: [] },
       ],
       ['old_slot', 'ok', null],
     ]);
+  });
+
+  it('asks for the slot to be named when none is and the database has several logical ones', () => {
+    const slots = [makeSlot({ name: 'debezium_a' }), makeSlot({ name: 'debezium_b' })];
+    const [judgement] = outboxSlotLag.detect({ slots, slot: null, openKeys: [] }, NOW, settings);
+    expect(judgement).toMatchObject({
+      key: '(no slot)',
+      verdict: 'mismatch',
+      evidence: { exists: false, candidates: ['debezium_a', 'debezium_b'] },
+    });
+    if (judgement?.verdict !== 'mismatch') throw new Error('expected a mismatch');
+    expect(outboxSlotLag.explain(judgement.evidence, judgement.key)).toMatch(
+      /no replication slot is named \(outbox\.replicationSlot\).*debezium_a, debezium_b/i,
+    );
   });
 
   it('says unknown for the open findings when the slots could not be read', () => {
