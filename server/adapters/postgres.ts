@@ -40,6 +40,23 @@ export function createPgPool(connectionString: string, options: PgPoolOptions): 
 }
 
 /** Error texts cross to the API, logs and metrics: strip credentials from any URL inside them. */
+/**
+ * SQLSTATE classes after which a write may or may not have committed: the connection broke (08), the server was
+ * shut down or crashed under it (57P, 58, XX) or ran out of resources (53). Every other error the server sends back
+ * means the statement, and its transaction, did not happen.
+ */
+const MAYBE_COMMITTED = /^(08|57P|58|XX|53)/;
+
+/**
+ * The database's refusal in words, when an error is one: the server answered with a SQLSTATE that leaves nothing
+ * committed (a constraint, a missing column, a permission). Null for anything else, whose effect is in doubt.
+ */
+export function databaseRefusal(error: unknown): string | null {
+  // Only the server's own error message carries a SQLSTATE; a socket error's code (EPIPE) is no answer at all.
+  if (!(error instanceof pg.DatabaseError) || !error.code || MAYBE_COMMITTED.test(error.code)) return null;
+  return `the database refused it: ${maskSecrets(error.message)} (SQLSTATE ${error.code})`;
+}
+
 export function maskSecrets(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#\s]*:)[^@/\s]*@/gi, '$1***@');
 }
