@@ -15,6 +15,7 @@ import { runIncremental } from './incremental.ts';
 import { createMeasurer } from './measure.ts';
 import { type ReportInput, toMarkdown } from './report.ts';
 import { saveResults } from './results-cache.ts';
+import { migrateStore } from '../server/store/migrate.ts';
 import { seed } from './seed.ts';
 
 /** Up to this size the per-row baseline also runs over every row and the first cycle starts from no watermark. */
@@ -55,6 +56,8 @@ if (!expected) throw new Error('no expected answer: the seed did not run');
 
 const pools = { orders: benchPool('orders'), dispatch: benchPool('dispatch'), recon: benchPool('recon') };
 try {
+  // Data seeded by an older build keeps its rows, but the store must have this build's tables.
+  await migrateStore(pools.recon);
   const setting = async (name: string) =>
     (await pools.recon.query(`SELECT current_setting($1) AS v`, [name])).rows[0]?.v;
   const cpus = os.cpus();
