@@ -94,8 +94,22 @@ function resolve(file: WatchedSystemFile, origin: string, issues: IssueList, not
   const flowFile = file.flows[0] ?? {};
   const flow = resolveFlow(flowFile, 'flows[0]', Object.keys(databases), issues);
   issues.throwIfAny(origin);
-  const broker = { ...file.broker, watchedQueues: file.broker.watchedQueues ?? REFERENCE_WATCHED_QUEUES };
-  const features = [...notes, ...describeFeatures({ databases, flow })];
+  // Without a list, the reference system's queues (a file written for the demo keeps its broker checks; a queue the
+  // broker does not hold is simply absent from a poll) and this flow's own dead-letter queues.
+  const ownQueues = flow.deadLetterQueues.map((queue) => queue.queue);
+  const watchedQueues = file.broker.watchedQueues ?? [...new Set([...REFERENCE_WATCHED_QUEUES, ...ownQueues])];
+  const broker = { ...file.broker, watchedQueues };
+  const queuesNote = file.broker.watchedQueues === undefined ? [unlistedQueuesNote(watchedQueues)] : [];
+  const features = [...notes, ...queuesNote, ...describeFeatures({ databases, flow })];
   // A copy: presets' and the reference system's values must never be shared with a caller that might change them.
   return structuredClone({ databases, broker, flow, features, origin });
+}
+
+/** What a file without `broker.watchedQueues` watches, said at start and on /api/sources. */
+function unlistedQueuesNote(queues: string[]): FeatureNote {
+  return {
+    feature: 'watched-queues',
+    isOn: true,
+    detail: `broker.watchedQueues is not set: watching the reference system's queues and the dead-letter queues (${queues.join(', ')}); list your consumers' queues there to see their depth and unacked-stuck`,
+  };
 }

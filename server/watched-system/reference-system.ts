@@ -57,11 +57,11 @@ export const REFERENCE_ENV = {
   RECON_DEAD_LETTER_QUEUES: 'dispatch.order-created.dlq',
 } as const;
 
-export const REFERENCE_WATCHED_QUEUES = toList(REFERENCE_ENV.RECON_WATCHED_QUEUES);
 export const REFERENCE_DEAD_LETTER_QUEUES = toList(REFERENCE_ENV.RECON_DEAD_LETTER_QUEUES).map((queue) => ({
   queue,
   style: 'dead-letter-exchange' as const,
 }));
+export const REFERENCE_WATCHED_QUEUES = toList(REFERENCE_ENV.RECON_WATCHED_QUEUES);
 
 /** Where each environment variable lands in the file: an issue at that path names the variable instead. */
 export const ENV_PATHS: ReadonlyArray<readonly [path: string, variable: keyof typeof REFERENCE_ENV]> = [

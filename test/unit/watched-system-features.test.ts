@@ -23,6 +23,32 @@ describe('what the watched system says about its features', () => {
     expect(features['cancel-dispatch']).toMatchObject({ isOn: true, detail: expect.stringMatching(/no update time/) });
   });
 
+  it("adds a file's own dead-letter queues to the reference system's queues when broker.watchedQueues is unset", () => {
+    const system = loadText(fileWithFlow('deadLetterQueues: [{ queue: shop.orders.dlq }]'));
+    expect(system.broker.watchedQueues).toEqual([
+      'dispatch.order-created',
+      'orders.replenish',
+      'dispatch.order-created.dlq',
+      'shop.orders.dlq',
+    ]);
+    expect(system.features.find((note) => note.feature === 'watched-queues')).toMatchObject({
+      isOn: true,
+      detail: expect.stringMatching(
+        /^broker\.watchedQueues is not set: watching the reference system's queues and the dead-letter queues \(.*shop\.orders\.dlq\)/,
+      ),
+    });
+  });
+
+  it('watches the queues a file lists, and says nothing about the list', () => {
+    const file = fileWithFlow('deadLetterQueues: []').replace(
+      'management: ',
+      'watchedQueues: [shop.orders], management: ',
+    );
+    const system = loadText(file);
+    expect(system.broker.watchedQueues).toEqual(['shop.orders']);
+    expect(system.features.map((note) => note.feature)).not.toContain('watched-queues');
+  });
+
   it('checks no outbox and republishes nothing without one', () => {
     const features = featuresOf('outbox: null');
     expect(features['stuck-outbox']).toMatchObject({
