@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { maskSecrets } from '../adapters/postgres.ts';
 import { printReport } from './print-report.ts';
@@ -29,6 +30,11 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  // Said here, in the words of the option the user typed: the loader would name RECON_CONFIG.
+  if (values.config !== undefined && !existsSync(values.config)) {
+    console.error(`--config names ${values.config}, which does not exist`);
+    return 1;
   }
   const env = values.config === undefined ? process.env : { ...process.env, RECON_CONFIG: values.config };
   const isStrict = values.strict ?? false;

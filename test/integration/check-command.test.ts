@@ -341,6 +341,17 @@ describe('npm run check', () => {
     ]);
   });
 
+  it('fails on a --config file that does not exist, naming the option', async () => {
+    const missing = join(dir, 'no-such-recon.yaml');
+    const result = await run('node', ['--import', 'tsx', 'server/check/main.ts', '--config', missing], {
+      env: { ...process.env, RECON_CONFIG: '' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: Result) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(result).toEqual({ code: 1, stderr: `--config names ${missing}, which does not exist\n` });
+  });
+
   it('fails when the database or the broker does not answer, saying how to start them', async () => {
     const { code, report } = await checkJson(shopYaml(), {
       DISPATCH_DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:1/nowhere`,
