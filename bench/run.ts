@@ -3,6 +3,7 @@
 //   [--reseed]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { migrateStore } from '../server/store/migrate.ts';
 import { BENCHMARKS_FILE, writeSection } from './benchmarks-file.ts';
 import { buildContestants } from './child.ts';
 import { codeVersion } from './code-version.ts';
@@ -15,7 +16,6 @@ import { runIncremental } from './incremental.ts';
 import { createMeasurer } from './measure.ts';
 import { type ReportInput, toMarkdown } from './report.ts';
 import { saveResults } from './results-cache.ts';
-import { migrateStore } from '../server/store/migrate.ts';
 import { seed } from './seed.ts';
 
 /** Up to this size the per-row baseline also runs over every row and the first cycle starts from no watermark. */
