@@ -77,13 +77,17 @@ const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord & { mes
   },
   async effect({ messageId }, order, ports) {
     const original = await ports.orders.latestMessageIdFor(order.id);
-    const { exchange, routingKey, headers, messageIdHeader } = ports.messageRoute;
+    const { exchange, routingKey, headers, messageIdHeader, encode } = ports.messageRoute;
+    const message = encode?.(order.messageBody, messageId) ?? {
+      body: order.messageBody,
+      contentType: 'application/json',
+    };
     const result = await ports.publisher.publish({
       exchange,
       routingKey,
-      body: Buffer.from(order.messageBody),
+      body: Buffer.from(message.body),
       messageId,
-      contentType: 'application/json',
+      contentType: message.contentType,
       headers: {
         ...headers,
         ...(messageIdHeader ? { [messageIdHeader]: messageId } : {}),

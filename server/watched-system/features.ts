@@ -50,7 +50,7 @@ export function describeFeatures(system: Pick<WatchedSystem, 'databases' | 'flow
     feature(
       'redeliver',
       isNull(message.body, at('message', 'body'), 'nothing says what body the consumer expects'),
-      `builds ${Object.keys(message.body ?? {}).join(', ')} from the order (${at('message', 'body')})${headerWords(message, at('message'))}`,
+      `builds ${Object.keys(message.body ?? {}).join(', ')} from the order (${at('message', 'body')})${envelopeWords(system.flow, at('message', 'envelope'))}${headerWords(message, at('message'))}`,
     ),
     makeUpOrder(system.flow, at),
     feature(
@@ -148,4 +148,14 @@ function timeZoneWords(name: string, timeZone: string, flow: Flow): string {
     .filter((table) => table !== null);
   if (capTables.length === 0) return words;
   return `${words}; CAP writes "Added" of ${capTables.join(' and ')} in its host's local time (DateTime.Now): set ${key} to that host's zone`;
+}
+
+/** How a redelivered body travels; a MassTransit flow's consumer reads a bare body only with its raw-JSON deserializer. */
+function envelopeWords({ message, outbox, deadLetterQueues }: Flow, path: string): string {
+  if (message.envelope) return `, wrapped in MassTransit's envelope as ${message.envelope.messageType}`;
+  const isMassTransit =
+    outbox?.preset === 'masstransit' || deadLetterQueues.some((queue) => queue.style === 'masstransit');
+  return isMassTransit
+    ? `, sent as plain JSON: a MassTransit consumer reads it only with UseRawJsonDeserializer; set ${path} to { style: masstransit, messageType: "urn:message:…" } to wrap it`
+    : '';
 }

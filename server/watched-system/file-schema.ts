@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BAD_ESCAPE_MESSAGE, hasValidEscapes } from '../url-escapes.ts';
 import { inboxSchema, outboxSchema } from './file-schema-outbox.ts';
 import { databaseName, identifier, jsonPath, optionalColumn, sqlCondition, statusValue } from './file-values.ts';
 
@@ -9,6 +10,9 @@ import { databaseName, identifier, jsonPath, optionalColumn, sqlCondition, statu
 
 const isUrlOf = (protocols: string[]) => (text: string) =>
   URL.canParse(text) && protocols.includes(new URL(text).protocol);
+/** A URL of one of `protocols` whose escapes the driver can decode (the message never quotes the URL). */
+const urlOf = (protocols: string[], message: string) =>
+  z.string().refine(isUrlOf(protocols), message).refine(hasValidEscapes, BAD_ESCAPE_MESSAGE);
 
 // Intl accepts any IANA name (case-insensitively, as PostgreSQL does). A bare offset is refused: PostgreSQL reads
 // "+08:00" the POSIX way, eight hours west, where everyone else reads it east.
@@ -23,7 +27,7 @@ const isTimeZone = (zone: string) => {
 };
 
 const databaseSchema = z.strictObject({
-  url: z.string().refine(isUrlOf(['postgres:', 'postgresql:']), 'expected a postgres:// or postgresql:// URL'),
+  url: urlOf(['postgres:', 'postgresql:'], 'expected a postgres:// or postgresql:// URL'),
   timeZone: z
     .string()
     .refine(isTimeZone, 'expected an IANA time zone, e.g. Asia/Shanghai or UTC')
@@ -32,8 +36,8 @@ const databaseSchema = z.strictObject({
 });
 
 const brokerSchema = z.strictObject({
-  url: z.string().refine(isUrlOf(['amqp:', 'amqps:']), 'expected an amqp:// or amqps:// URL'),
-  management: z.string().refine(isUrlOf(['http:', 'https:']), 'expected an http:// or https:// URL'),
+  url: urlOf(['amqp:', 'amqps:'], 'expected an amqp:// or amqps:// URL'),
+  management: urlOf(['http:', 'https:'], 'expected an http:// or https:// URL'),
   watchedQueues: z.array(z.string().min(1, 'must not be empty')).optional(),
 });
 
@@ -74,6 +78,16 @@ const messageSchema = z.strictObject({
     .nullable()
     .optional()
     .meta({ description: 'The header that carries the message id (cap-msg-id); null: the AMQP property alone' }),
+  envelope: z
+    .strictObject({
+      style: z.literal('masstransit'),
+      messageType: z
+        .string()
+        .regex(/^urn:message:\S+$/, 'expected a message type URN, e.g. urn:message:Shop:OrderSubmitted'),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: "Wrap a body redeliver builds in a library's envelope; null: plain JSON" }),
 });
 
 const dispatchSchema = z.strictObject({

@@ -146,6 +146,17 @@ export interface MessageRoute {
    * the AMQP message-id property is; null: the property alone.
    */
   messageIdHeader: string | null;
+  /**
+   * The envelope a library's consumer expects around a body Recon builds (redeliver): MassTransit's JSON envelope
+   * names the consumer's message type. Null: the body is sent as plain JSON.
+   */
+  envelope: MessageEnvelope | null;
+}
+
+export interface MessageEnvelope {
+  style: 'masstransit';
+  /** The message type URN the consumer subscribes to, e.g. `urn:message:Shop.Contracts:OrderSubmitted`. */
+  messageType: string;
 }
 
 export interface DispatchEntity {

@@ -32,6 +32,7 @@ export const REFERENCE_MESSAGE: Omit<MessageRoute, 'body'> = {
   orderIdPath: '$.orderId',
   headers: {},
   messageIdHeader: null,
+  envelope: null,
 };
 
 export const REFERENCE_DISPATCH: DispatchEntity = {

@@ -56,5 +56,6 @@ export function resolveMessage(
     body: file?.body !== undefined ? file.body : isReference ? referenceBody : null,
     headers: file?.headers ?? library?.headers(routingKey) ?? {},
     messageIdHeader: file?.messageIdHeader !== undefined ? file.messageIdHeader : (library?.idHeader ?? null),
+    envelope: file?.envelope ?? null,
   };
 }

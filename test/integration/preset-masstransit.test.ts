@@ -319,13 +319,18 @@ describe('the masstransit example: EF Core outbox and inbox, int orders, bigint 
       expect(consumer!.received.some((m) => m.properties.messageId === letters.discard)).toBe(false);
     });
 
-    it('redeliver publishes the order to its message exchange; the consumer makes the delivery', async () => {
+    it("redeliver publishes the order in MassTransit's envelope to its message exchange; the consumer makes the delivery", async () => {
       const reply = await act(recon, operator, 'order-without-dispatch:401', { action: 'redeliver' });
       expect(reply.json.status).toBe('done');
       const arrived = await waitFor('the redelivered order at the consumer', async () =>
-        consumer!.received.find((m) => JSON.parse(m.content.toString()).orderId === 401),
+        consumer!.received.find((m) => JSON.parse(m.content.toString()).message?.orderId === 401),
       );
-      expect(JSON.parse(arrived.content.toString())).toEqual({ orderId: 401, customerId: 'c-401' });
+      expect(arrived.properties.contentType).toBe('application/vnd.masstransit+json');
+      expect(JSON.parse(arrived.content.toString())).toMatchObject({
+        messageId: arrived.properties.messageId,
+        messageType: ['urn:message:Shop.Contracts:OrderSubmitted'],
+        message: { orderId: 401, customerId: 'c-401' },
+      });
       await waitForFindingState(recon, 'order-without-dispatch', '401', 'resolved');
       expect((await deliveriesOf(401)).length).toBe(1);
     });

@@ -57,6 +57,7 @@ export function makeReferenceFlow(): Flow {
       },
       headers: {},
       messageIdHeader: null,
+      envelope: null,
     },
     dispatch: {
       database: 'dispatch',

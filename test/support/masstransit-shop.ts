@@ -142,7 +142,8 @@ export interface DeliveryConsumer {
 
 /**
  * The delivery service in miniature: consumes submit-delivery, and in one transaction writes the delivery and its
- * inbox row (consumed). It reads the order id from MassTransit's envelope, or from a raw JSON body (Recon's redeliver).
+ * inbox row (consumed). Like MassTransit's JSON deserializer it reads only its envelope: the order id from `message`,
+ * the inbox's message id from `messageId`; anything else is left unacked, as a faulting consumer would.
  */
 export async function startDeliveryConsumer(env: IsolatedEnv, dispatch: pg.Pool): Promise<DeliveryConsumer> {
   const connection: ChannelModel = await amqp.connect(env.rabbitmqUrl);
@@ -151,7 +152,8 @@ export async function startDeliveryConsumer(env: IsolatedEnv, dispatch: pg.Pool)
   await channel.consume(INPUT_QUEUE, async (msg) => {
     if (!msg) return;
     const body = JSON.parse(msg.content.toString('utf8'));
-    const orderId = body.message?.orderId ?? body.orderId;
+    const orderId = body.message?.orderId;
+    if (msg.properties.contentType !== 'application/vnd.masstransit+json' || orderId === undefined) return;
     const client = await dispatch.connect();
     try {
       await client.query('BEGIN');
@@ -159,7 +161,7 @@ export async function startDeliveryConsumer(env: IsolatedEnv, dispatch: pg.Pool)
         `INSERT INTO "Deliveries" ("OrderId", "Status", "CourierName", "CreatedAt") VALUES ($1, 1, 'courier-again', now())`,
         [orderId],
       );
-      await insertInboxState(client, msg.properties.messageId, DELIVERY_CONSUMER);
+      await insertInboxState(client, body.messageId ?? msg.properties.messageId, DELIVERY_CONSUMER);
       await client.query('COMMIT');
     } finally {
       client.release();

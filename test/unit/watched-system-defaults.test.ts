@@ -76,6 +76,7 @@ describe('the watched system without a file', () => {
       },
       headers: {},
       messageIdHeader: null,
+      envelope: null,
     });
     const { table, ...dispatchColumns } = m.dispatches;
     expect(dispatch).toEqual({ database: 'dispatch', table, ...dispatchColumns });

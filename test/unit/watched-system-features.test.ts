@@ -49,6 +49,20 @@ describe('what the watched system says about its features', () => {
     expect(system.features.map((note) => note.feature)).not.toContain('watched-queues');
   });
 
+  it("says a MassTransit flow's redelivered body goes bare until message.envelope wraps it", () => {
+    const flow = (
+      message: string,
+    ) => `message: { exchange: shop, routingKey: order.submitted, orderIdPath: "$.message.orderId", body: { orderId: id }${message} }
+deadLetterQueues: [{ queue: submit-order_error, style: masstransit }]`;
+    expect(featuresOf(flow('')).redeliver?.detail).toMatch(
+      /sent as plain JSON: a MassTransit consumer reads it only with UseRawJsonDeserializer; set flows\[0\]\.message\.envelope/,
+    );
+    const wrapped = featuresOf(
+      flow(', envelope: { style: masstransit, messageType: "urn:message:Shop:OrderSubmitted" }'),
+    );
+    expect(wrapped.redeliver?.detail).toMatch(/wrapped in MassTransit's envelope as urn:message:Shop:OrderSubmitted/);
+  });
+
   it('checks no outbox and republishes nothing without one', () => {
     const features = featuresOf('outbox: null');
     expect(features['stuck-outbox']).toMatchObject({

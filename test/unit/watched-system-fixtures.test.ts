@@ -24,6 +24,7 @@ describe('realistic watched-system files', () => {
       // CAP's consumer finds its subscriber by cap-msg-name and the message by cap-msg-id: the preset's headers.
       headers: { 'cap-msg-name': 'order.created' },
       messageIdHeader: 'cap-msg-id',
+      envelope: null,
     });
     expect(flow.dispatch).toMatchObject({
       table: 'delivery',
@@ -83,6 +84,7 @@ describe('realistic watched-system files', () => {
       body: null,
       headers: {},
       messageIdHeader: null,
+      envelope: null,
     });
     expect(flow.inbox).toMatchObject({ table: 'InboxState', database: 'delivery', filter: '"Consumed" IS NOT NULL' });
     expect(flow.deadLetterQueues).toEqual([{ queue: 'submit-delivery_error', style: 'masstransit' }]);

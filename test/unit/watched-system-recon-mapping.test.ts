@@ -76,6 +76,7 @@ describe('the deprecated RECON_MAPPING', () => {
       body: { orderId: 'order_no', customerId: 'buyer', items: 'lines', totalCents: 'amount', createdAt: 'placed_at' },
       headers: {},
       messageIdHeader: null,
+      envelope: null,
     });
     expect(dispatch).toEqual({ database: 'dispatch', ...MAPPING.dispatches });
     expect(inbox).toMatchObject({ table: 'seen_messages', messageId: { column: 'msg' } });
