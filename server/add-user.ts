@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { createPgPool } from './adapters/postgres.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { saveUserWithPassword } from './auth/save-user.ts';
 import { MIN_PASSWORD_LENGTH, ROLES, type Role, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
 import { loadConfig } from './config.ts';
 import { exitWith } from './fatal.ts';
@@ -28,9 +28,13 @@ async function main() {
   try {
     await migrateStore(pool);
     const users = createUserStore(pool);
-    const existed = (await users.getUser(name)) !== undefined;
-    await users.upsertUser({ name, role: role as Role, passwordHash: await hashPassword(password) });
-    console.log(`${existed ? 'updated' : 'created'} user ${name} (${role})`);
+    const change = await saveUserWithPassword(
+      users,
+      { name, role: role as Role, password },
+      { actor: 'cli:add-user', role: 'system' },
+    );
+    const ended = change.sessionsEnded > 0 ? `; ${change.sessionsEnded} open session(s) ended` : '';
+    console.log(`${change.oldRole === null ? 'created' : 'updated'} user ${name} (${role})${ended}`);
   } finally {
     await pool.end();
   }

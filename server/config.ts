@@ -1,9 +1,13 @@
 import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
+import { isListenHost, loopbackOrigins, toPublicOrigins } from './listen-settings.ts';
+import { BAD_ESCAPE_MESSAGE, hasValidEscapes } from './url-escapes.ts';
 import { loadWatchedSystem, readFileIfExists } from './watched-system/load-watched-system.ts';
 import type { WatchedSystem } from './watched-system/model.ts';
 
 export interface ReconConfig {
   port: number;
+  /** The address to listen on (RECON_HOST): loopback unless told otherwise. */
+  host: string;
   reconDatabaseUrl: string;
   /** What Recon watches: the databases, tables, columns, messages and queues (RECON_CONFIG, ./recon.yaml or the reference system). */
   watched: WatchedSystem;
@@ -64,11 +68,14 @@ export interface ReconConfig {
     metricsToken?: string;
     /** The UI build to serve; unset: ui/dist next to the code. */
     uiDir?: string;
+    /** The origins users reach Recon by (RECON_PUBLIC_URL); requests for other host names are refused. */
+    publicOrigins: string[];
   };
 }
 
 const DEFAULTS = {
   PORT: '8080',
+  RECON_HOST: '127.0.0.1',
   RECON_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/recon',
   RECON_POLL_INTERVAL_SECONDS: '5',
   RECON_RECHECK_INTERVAL_SECONDS: '60',
@@ -137,12 +144,18 @@ export function loadConfig(
     }
     if (!protocols.includes(parsed.protocol))
       throw new ConfigError(`${name} must start with ${protocols.join(' or ')}`);
+    if (!hasValidEscapes(text)) throw new ConfigError(`${name} ${BAD_ESCAPE_MESSAGE}`);
     return text;
   };
   const watched = loadWatchedSystem(env, readFile);
   const port = numberOf('PORT', 0);
   if (!Number.isInteger(port) || port > 65535)
     throw new ConfigError(`PORT must be an integer 0..65535, got "${get('PORT')}"`);
+  const host = get('RECON_HOST');
+  if (!isListenHost(host))
+    throw new ConfigError(`RECON_HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${host}"`);
+  const publicUrls = env.RECON_PUBLIC_URL === undefined ? undefined : toPublicOrigins(env.RECON_PUBLIC_URL);
+  if (publicUrls && 'problem' in publicUrls) throw new ConfigError(`RECON_PUBLIC_URL ${publicUrls.problem}`);
   const pg = ['postgres:', 'postgresql:'];
   const rabbitmqUrl = watched.broker.url;
   const readOnly = get('RECON_READ_ONLY').toLowerCase();
@@ -170,6 +183,7 @@ export function loadConfig(
     throw new ConfigError('RECON_ACTION_LEASE_SECONDS must exceed RECON_ACTION_CONFIRM_TIMEOUT_SECONDS');
   return {
     port,
+    host,
     reconDatabaseUrl: url('RECON_DATABASE_URL', pg),
     watched,
     rabbitmqUrl,
@@ -208,6 +222,7 @@ export function loadConfig(
       actionsPerMinute: numberOf('RECON_ACTIONS_PER_MINUTE', 1),
       metricsToken,
       uiDir: env.RECON_UI_DIR || undefined,
+      publicOrigins: publicUrls?.origins ?? loopbackOrigins(port),
     },
   };
 }

@@ -7,7 +7,11 @@ async function main() {
   const config = loadConfig(process.env);
   const log = pino({ level: config.logLevel });
   const recon = await startRecon(config, { log });
-  log.info({ port: config.port }, `Recon listening on http://127.0.0.1:${config.port}`);
+  const { host, port, web } = config;
+  log.info(
+    { host, port, publicOrigins: web.publicOrigins },
+    `Recon listening on ${host} port ${port}: ${web.publicOrigins[0]}`,
+  );
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
     await recon.stop();

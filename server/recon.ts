@@ -161,7 +161,7 @@ export async function startRecon(
     url: config.rabbitmqUrl,
     confirmTimeoutMs: config.actions.confirmTimeoutMs,
   });
-  const repairPorts = createRepairPorts(config, flow.repairs, deadLetters, publisher);
+  const repairPorts = createRepairPorts(config, flow.repairs, deadLetters, publisher, watchedDeadLetters.queues);
   const actionService = createActionService({
     actions: actionStore,
     findings: store,
@@ -231,6 +231,7 @@ export async function startRecon(
     sessions: { store: sessions, ttlMs: config.web.sessionTtlMs, secureCookies: config.web.secureCookies },
     actionsPerMinute: config.web.actionsPerMinute,
     metricsToken: config.web.metricsToken,
+    publicOrigins: config.web.publicOrigins,
     isReadOnly: config.isReadOnly,
     uiDir: config.web.uiDir ?? defaultUiDir(),
     latency,
@@ -245,7 +246,7 @@ export async function startRecon(
       operatorMaxBulkItems: config.actions.operatorMaxBulkItems,
     },
   });
-  const close = listen ? serve(app, config.port) : async () => {};
+  const close = listen ? serve(app, config.port, config.host) : async () => {};
 
   return {
     app,

@@ -1,5 +1,6 @@
 import { defineKind } from '../define-kind.ts';
 import type { StoredLetter } from '../ports/repair.ts';
+import { redriveRefusal } from '../redrive-destination.ts';
 import { defineRepair, done, failed, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
 import type { DeadLetterFacts, DeadLetterSnapshot } from '../snapshots/dead-letters.ts';
 import { type Judgement, judgementsOf } from '../vocabulary.ts';
@@ -114,6 +115,8 @@ const redrive = defineRepair<DeadLetterEvidence, RedriveFacts>({
       return settle(
         failed(`dead letter ${letter.id} names no origin (no x-death, or no input queue in MT-Fault-InputAddress)`),
       );
+    const refusal = redriveRefusal(letter, ports);
+    if (refusal) return settle(failed(refusal));
     return holds({ letter, messageId, replays });
   },
   async effect(_request, { letter, messageId, replays }, ports) {

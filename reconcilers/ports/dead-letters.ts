@@ -30,6 +30,9 @@ export interface DeadLetterRecord {
   contentType: string | null;
   properties: Record<string, unknown>;
   headers: Record<string, unknown>;
+  /** Header entries at every depth as they arrived, and how many of them `headers` does not hold (its byte bound). */
+  headerEntries: number;
+  headerEntriesOmitted: number;
   /** Most recent death first. */
   xDeath: DeathEntry[];
   /** Of the most recent death, or a library's own (MassTransit's MT-Reason); 'unknown' without its queue style's marks. */

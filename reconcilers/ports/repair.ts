@@ -83,6 +83,8 @@ export interface DispatchRepairPort {
 /** A dead letter in Recon's custody, whole, as a redrive needs it. */
 export interface StoredLetter {
   id: string;
+  /** The dead-letter queue it was taken from: its style says where a redrive may go. */
+  queue: string;
   state: 'stored' | 'redriven' | 'discarded' | 'consistent';
   messageId: string | null;
   body: Buffer;
@@ -115,9 +117,16 @@ export interface RepairPorts {
     routingKey: string;
     headers: Record<string, string>;
     messageIdHeader: string | null;
+    /**
+     * Wraps a body redeliver built in the envelope the flow's consumer expects (MassTransit's), with its content
+     * type; absent: the body goes as it is, `application/json`.
+     */
+    encode?: (body: string, messageId: string) => { body: string; contentType: string };
   };
   /** Status a made-up order gets, so a retry can tell its own insert from someone else's. */
   madeUpStatus: string;
   /** A dead letter redriven this many times is refused. */
   maxReplays: number;
+  /** The watched dead-letter queues: a letter's queue style says where a redrive may go (redrive-destination.ts). */
+  deadLetterQueues: ReadonlyArray<{ queue: string; style: 'dead-letter-exchange' | 'masstransit' }>;
 }

@@ -14,6 +14,8 @@ export interface ActionRequest {
   actor: string;
   role: string;
   bulkId?: string;
+  /** The settled action on the same target this request runs again on purpose (see ActionIntent.retryOf). */
+  retryOf?: string;
 }
 
 /** Every answer the HTTP layer turns into a status code; expected outcomes are values, not exceptions. */
@@ -41,10 +43,19 @@ export interface ActionServiceDeps {
   retryAfterMs: number;
   /** How long a done action blocks another on its target (see ActionIntent.holdMs). */
   holdMs: number;
+  /** How long a failed (superseded, needs-attention) action answers presses that do not name it in retryOf. */
+  settledHoldMs?: number;
   faultPoint?: FaultPoint;
 }
 
 export type ActionService = ReturnType<typeof createActionService>;
+
+/**
+ * A press that raced a fast-failing action arrives after it settled, within milliseconds (seconds under load); so
+ * does a double click with a fresh key. Either is answered with that action. A retry names it (retryOf) and runs at
+ * once; a request without retryOf runs again only after this long.
+ */
+export const SETTLED_HOLD_MS = 30_000;
 
 /** The protocol of DESIGN.md "Actions: safe to press twice", steps 1–5; the sweeper does step 6. */
 export function createActionService(deps: ActionServiceDeps) {
@@ -77,6 +88,8 @@ export function createActionService(deps: ActionServiceDeps) {
       messageId: messageIdFor(action, id),
       leaseMs: deps.leaseMs,
       holdMs: deps.holdMs,
+      settledHoldMs: deps.settledHoldMs ?? SETTLED_HOLD_MS,
+      retryOf: req.retryOf,
       findingOpenedAt: finding.firstSeenAt,
       bulkId: req.bulkId,
     });
@@ -111,10 +124,21 @@ function answerReplay(
 
 const isActionName = (name: string): name is ActionName => (ACTION_NAMES as readonly string[]).includes(name);
 
-/** What the request asked for; the idempotency key and actor are how it is looked up, not what it asks. */
+/**
+ * What the request asked for; the idempotency key and actor are how it is looked up, not what it asks. retryOf only
+ * when present, so the keys of requests made before it existed replay as before.
+ */
 const hashOf = (req: ActionRequest) =>
   createHash('sha256')
-    .update(JSON.stringify([req.findingId, req.action, req.reason, req.bulkId ?? null]))
+    .update(
+      JSON.stringify([
+        req.findingId,
+        req.action,
+        req.reason,
+        req.bulkId ?? null,
+        ...(req.retryOf ? [req.retryOf] : []),
+      ]),
+    )
     .digest('hex');
 
 /**

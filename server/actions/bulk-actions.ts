@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type ActionName, inWords, repairOf } from '../../reconcilers/registry.ts';
 import type { BulkStore } from '../store/bulk-store.ts';
@@ -25,7 +25,12 @@ export interface BulkRequest {
   actor: string;
   role: string;
   idempotencyKey: string;
+  /** The request as asked (action, reason, ids or filter, rate): the same key with another request is refused. */
+  asked: unknown;
 }
+
+/** `key-reused`: the Idempotency-Key named an earlier bulk that asked for something else (id: that bulk). */
+export type BulkStart = { kind: 'started' | 'replayed' | 'key-reused'; id: string };
 
 /** Dry runs, and bulk execution with a rate cap, progress and cancel, one action per finding through the service. */
 export function createBulkActions(deps: {
@@ -57,10 +62,12 @@ export function createBulkActions(deps: {
     return { findingId, plan: 'act', detail };
   }
 
-  async function start(request: BulkRequest): Promise<{ id: string; isNew: boolean }> {
-    const created = await bulks.create({ ...request, id: randomUUID() });
-    if (created.isNew) track(run(created.id, request));
-    return created;
+  async function start(request: BulkRequest): Promise<BulkStart> {
+    const requestHash = createHash('sha256').update(JSON.stringify(request.asked)).digest('hex');
+    const created = await bulks.create({ ...request, id: randomUUID(), requestHash });
+    if (!created.isNew) return { kind: created.isSameRequest ? 'replayed' : 'key-reused', id: created.id };
+    track(run(created.id, request));
+    return { kind: 'started', id: created.id };
   }
 
   function track(work: Promise<void>) {
@@ -129,7 +136,11 @@ function toItemOutcome(answer: ActionAnswer): { outcome: string; detail: string 
     case 'settled':
       return { outcome: answer.action.status, detail: answer.action.detail, actionId: answer.action.id };
     case 'conflict':
-      return { outcome: 'skipped', detail: `another action is running on it: ${answer.action.id}`, actionId: null };
+      return {
+        outcome: 'skipped',
+        detail: `another action on it is ${answer.action.status}: ${answer.action.id}`,
+        actionId: null,
+      };
     case 'resolved':
       return { outcome: 'superseded', detail: 'resolved: nothing to repair', actionId: null };
     case 'read-only':

@@ -1,4 +1,5 @@
 import type { PublisherPort, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
+import { createMessageEncoder } from '../adapters/message-envelope.ts';
 import type { ReconConfig } from '../config.ts';
 import type { FlowAdapters } from '../flow-adapters.ts';
 import type { DeadLetter, DeadLetterStore } from '../store/dead-letter-types.ts';
@@ -9,6 +10,8 @@ export function createRepairPorts(
   repairs: FlowAdapters['repairs'],
   deadLetters: DeadLetterStore,
   publisher: PublisherPort,
+  /** The queues custody consumes (the configuration's, unless a test names others). */
+  deadLetterQueues: RepairPorts['deadLetterQueues'] = config.watched.flow.deadLetterQueues,
 ): RepairPorts {
   const { flow } = config.watched;
   return {
@@ -27,14 +30,17 @@ export function createRepairPorts(
       routingKey: flow.message.routingKey,
       headers: flow.message.headers,
       messageIdHeader: flow.message.messageIdHeader,
+      encode: createMessageEncoder(flow.message.envelope),
     },
     madeUpStatus: flow.order.madeUpStatus,
     maxReplays: config.actions.maxReplays,
+    deadLetterQueues,
   };
 }
 
 const toStoredLetter = (letter: DeadLetter): StoredLetter => ({
   id: letter.id,
+  queue: letter.queue,
   state: letter.state,
   messageId: letter.messageId,
   body: letter.body,

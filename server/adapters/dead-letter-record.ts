@@ -9,6 +9,7 @@ import { brokerDeath, toDeaths } from './broker-death.ts';
 import { MAX_INDEXED_TEXT } from './dead-letter-death.ts';
 import { inspectBody } from './json-body.ts';
 import { massTransitDeath } from './masstransit-fault.ts';
+import { toStoredHeaders } from './stored-headers.ts';
 
 // A redriven message keeps its message_id, so Recon's replay counter is part of the dedupe key: dying again after
 // a redrive is a new dead letter, not a repeat delivery of the old one.
@@ -37,6 +38,7 @@ export function toDeadLetterRecord(
   const { identity, ...death } =
     source.style === 'masstransit' ? massTransitDeath(headers) : brokerDeath(headers, deaths);
   const body = inspectBody(message.content, options.maxBodyBytes, options.orderIdPath);
+  const stored = toStoredHeaders(headers);
   const messageId =
     textOrNull(rawProperties.messageId, MAX_INDEXED_TEXT) ??
     (options.messageIdHeader ? headerText(own(headers, options.messageIdHeader)) : null);
@@ -50,7 +52,9 @@ export function toDeadLetterRecord(
     isParseable: body.isParseable,
     contentType: textOrNull(rawProperties.contentType, MAX_INDEXED_TEXT),
     properties: toJsonSafe(rawProperties) as Record<string, unknown>,
-    headers: toJsonSafe(headers) as Record<string, unknown>,
+    headers: stored.headers,
+    headerEntries: stored.entries,
+    headerEntriesOmitted: stored.omitted,
     xDeath: deaths,
     ...death,
     orderId: body.orderId,

@@ -15,11 +15,19 @@ const derive = (password: string, salt: Buffer, options: ScryptOptions) =>
     ),
   );
 
+const format = (salt: Buffer, key: Buffer) =>
+  `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  return format(salt, await derive(password, salt, PARAMS));
 }
+
+/**
+ * What a password for a user who does not exist is checked against: the same scrypt as a real user's, so the time
+ * of an answer does not tell whether a name exists. Its key is random: no password matches it.
+ */
+export const NO_USER_HASH = format(randomBytes(16), randomBytes(KEY_BYTES));
 
 /** Constant-time; a malformed stored hash never matches. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -10,6 +10,7 @@ const CODES: Partial<Record<number, ErrorCode>> = {
   403: 'forbidden',
   404: 'not-found',
   409: 'conflict',
+  413: 'payload-too-large',
   415: 'unsupported-media-type',
   422: 'unprocessable',
   429: 'rate-limited',

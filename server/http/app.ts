@@ -15,9 +15,12 @@ import type { UserStore } from '../store/user-store.ts';
 import { assertEveryRouteListed, installAccessGuards } from './access.ts';
 import { ApiError, sendError, toApiError } from './api-error.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
+import { limitBodiesBeforeAuth } from './body-limits.ts';
+import { createCredentialChecker } from './credentials.ts';
+import { guardHost, hstsOverHttps } from './host-guard.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { actionsRoutes } from './routes-actions.ts';
-import { bulkActionsRoutes } from './routes-bulk-actions.ts';
+import { BULK_BODY_LIMIT_BYTES, bulkActionsRoutes } from './routes-bulk-actions.ts';
 import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { eventsRoutes } from './routes-events.ts';
 import { findingsRoutes } from './routes-findings.ts';
@@ -27,6 +30,7 @@ import { overviewRoutes } from './routes-overview.ts';
 import { sessionRoutes } from './routes-session.ts';
 import { uiRoutes } from './routes-ui.ts';
 import { usersRoutes } from './routes-users.ts';
+import { signedInWatcher } from './session-liveness.ts';
 import type { FeatureJson } from './wire.ts';
 
 /** The methods the app logs through; a pino logger and `console` both fit. */
@@ -57,6 +61,8 @@ export interface AppDeps {
   actionsPerMinute?: number;
   /** When set, /metrics wants `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** The origins Recon is known by (RECON_PUBLIC_URL); without them only localhost and IP addresses are served. */
+  publicOrigins?: readonly string[];
   isReadOnly?: boolean;
   /** The web UI's build directory; without it `/` says how to build the UI. */
   uiDir?: string;
@@ -85,8 +91,11 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
 
   // Payloads, queue names and error texts shown by the UI are attacker-controlled: the CSP forbids inline and
   // foreign scripts so a payload rendered by mistake as HTML still cannot run (DESIGN: Security).
+  // No frame may hold Recon (both headers agree); HSTS only on responses to requests that came over HTTPS.
   app.use(
     secureHeaders({
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
@@ -97,13 +106,19 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
       },
     }),
   );
+  app.use(hstsOverHttps(deps.publicOrigins ?? []));
+  app.use(guardHost({ publicOrigins: deps.publicOrigins ?? [], isMetricsTokenSet: !!deps.metricsToken }));
   // Findings carry business data: no shared cache may keep a copy.
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
   });
 
-  if (deps.users) app.use('/api/*', authenticate(deps.users, deps.sessions?.store));
+  // Before authentication: an anonymous client must not make Recon read or parse a large body.
+  app.use('/api/*', limitBodiesBeforeAuth({ 'POST /api/bulk-actions': BULK_BODY_LIMIT_BYTES }));
+  // One checker for sign-in and Basic: they share the failure limits and the bounded password hashing.
+  const checkCredentials = deps.users && createCredentialChecker(deps.users);
+  if (checkCredentials) app.use('/api/*', authenticate(checkCredentials, deps.sessions?.store));
   else
     app.use('/api/*', async (c, next) => {
       c.set('user', null);
@@ -118,9 +133,9 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
 
   app.route('/', uiRoutes(deps.uiDir));
   app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
-  if (deps.users && deps.sessions) {
+  if (checkCredentials && deps.sessions) {
     const { store: sessions, ttlMs, secureCookies } = deps.sessions;
-    app.route('/', sessionRoutes({ users: deps.users, sessions, ttlMs, secureCookies, isReadOnly: !!deps.isReadOnly }));
+    app.route('/', sessionRoutes({ checkCredentials, sessions, ttlMs, secureCookies, isReadOnly: !!deps.isReadOnly }));
   }
   if (deps.users) app.route('/', usersRoutes(deps.users, logger));
   app.route('/', findingsRoutes(deps.store));
@@ -129,7 +144,11 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   if (deps.actions) {
     const { service, store, bulk, bulks, operatorMaxBulkItems } = deps.actions;
     app.route('/', actionsRoutes(service, store));
-    app.route('/', bulkActionsRoutes({ bulk, bulks, findings: deps.store, operatorMaxItems: operatorMaxBulkItems }));
+    const isReadOnly = !!deps.isReadOnly;
+    app.route(
+      '/',
+      bulkActionsRoutes({ bulk, bulks, findings: deps.store, operatorMaxItems: operatorMaxBulkItems, isReadOnly }),
+    );
   }
   const overviewDeps = {
     store: deps.store,
@@ -140,7 +159,10 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     features: deps.features,
   };
   app.route('/', overviewRoutes(overviewDeps));
-  if (deps.events) app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events }));
+  if (deps.events) {
+    const watchSignedIn = signedInWatcher(deps.users, deps.sessions?.store);
+    app.route('/', eventsRoutes({ ...overviewDeps, ...deps.events, watchSignedIn }));
+  }
   assertEveryRouteListed(app);
 
   // Every error leaves here, in the one shape (ErrorJson).

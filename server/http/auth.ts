@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { verifyPassword } from '../auth/passwords.ts';
 import { ROLES, type Role } from '../auth/user-rules.ts';
 import type { SessionStore } from '../store/session-store.ts';
-import type { UserStore } from '../store/user-store.ts';
 import { ApiError } from './api-error.ts';
+import { clientAddress } from './client-address.ts';
+import type { CredentialCheck, CredentialChecker } from './credentials.ts';
+import { tooMany } from './rate-limit.ts';
 
 export interface SignedInUser {
   name: string;
@@ -20,16 +20,12 @@ export type AuthEnv = { Variables: { user: SignedInUser | null; csrfToken: strin
 
 export const SESSION_COOKIE = 'recon_session';
 
-/** A verified name+password pair is trusted this long, so a script's every request does not cost a scrypt. */
-const VERIFIED_TTL_MS = 60_000;
-const MAX_CACHED = 1_000;
-
 /**
  * Sets `user` from HTTP Basic credentials (scripts) or else the session cookie (the browser), or null when there are
  * neither. Wrong Basic credentials are a 401 at once, never an anonymous request; an expired cookie is anonymous.
+ * Basic goes through the same checker as sign-in: the same limits, the same bounded hashing.
  */
-export function authenticate(users: UserStore, sessions?: SessionStore): MiddlewareHandler<AuthEnv> {
-  const checkPassword = passwordChecker(users);
+export function authenticate(checkCredentials: CredentialChecker, sessions?: SessionStore): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     c.set('user', null);
     c.set('csrfToken', null);
@@ -37,9 +33,10 @@ export function authenticate(users: UserStore, sessions?: SessionStore): Middlew
     if (header) {
       const credentials = parseBasic(header);
       if (!credentials) throw unauthorized(c, 'malformed Authorization header: expected Basic');
-      const user = await checkPassword(credentials);
-      if (!user) throw unauthorized(c, 'wrong user name or password');
-      c.set('user', user);
+      const check = await checkCredentials(credentials.name, credentials.password, clientAddress(c));
+      if (check.status === 'wrong') throw unauthorized(c, 'wrong user name or password');
+      if (check.status !== 'ok') throw refusalOf(check, credentials.name);
+      c.set('user', check.user);
       return next();
     }
     const token = sessions && getCookie(c, SESSION_COOKIE);
@@ -53,25 +50,17 @@ export function authenticate(users: UserStore, sessions?: SessionStore): Middlew
 }
 
 /**
- * Verifies a name and password against the user store. Concurrent checks of the same pair share one scrypt (a
- * promise); a verified pair is remembered for a minute; a failure is not remembered, so the next try checks again.
+ * A check that was not made, always a 429 with Retry-After: this client tried too often, or too many checks are
+ * already waiting. Not a 503 for the latter: every 5xx is logged as an error, and a flood must not flood the log.
  */
-export function passwordChecker(users: UserStore) {
-  const verified = new Map<string, { user: Promise<SignedInUser | null>; until: number }>();
-  return async (credentials: { name: string; password: string }): Promise<SignedInUser | null> => {
-    const cacheKey = createHash('sha256').update(`${credentials.name}\0${credentials.password}`).digest('hex');
-    let entry = verified.get(cacheKey);
-    if (!entry || entry.until <= Date.now()) {
-      if (verified.size >= MAX_CACHED) verified.clear();
-      entry = { user: verify(users, credentials), until: Date.now() + VERIFIED_TTL_MS };
-      verified.set(cacheKey, entry);
-      entry.user.then(
-        (user) => user === null && verified.delete(cacheKey),
-        () => verified.delete(cacheKey),
-      );
-    }
-    return entry.user;
-  };
+export function refusalOf(check: Exclude<CredentialCheck, { status: 'ok' | 'wrong' }>, name: string): ApiError {
+  const what =
+    check.status === 'busy'
+      ? 'password checks at once on this server'
+      : check.per === 'client'
+        ? 'failed sign-ins from this address'
+        : `failed sign-ins for ${name}`;
+  return tooMany(what, check.retryAfterSeconds);
 }
 
 /** The server enforces roles; a hidden button is not authorization. */
@@ -91,18 +80,18 @@ export const currentUser = (c: Context<AuthEnv>): SignedInUser => {
   return user;
 };
 
-async function verify(users: UserStore, credentials: { name: string; password: string }): Promise<SignedInUser | null> {
-  const stored = await users.getUser(credentials.name);
-  if (!stored || !(await verifyPassword(credentials.password, stored.passwordHash))) return null;
-  return { name: stored.name, role: stored.role };
-}
-
+/** The name may hold no control character (a NUL would reach the database): a 400 naming the header, not a 500. */
 function parseBasic(header: string): { name: string; password: string } | null {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon > 0 ? { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
+  if (colon <= 0) return null;
+  const name = decoded.slice(0, colon);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new ApiError(400, 'authorization header: the user name holds a control character');
+  return { name, password: decoded.slice(colon + 1) };
 }
 
 /**

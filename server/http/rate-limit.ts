@@ -1,29 +1,45 @@
 import { ApiError } from './api-error.ts';
 
 /**
- * A token bucket per key (a user name), in this replica's memory: `capacity` requests at once, refilled evenly over
- * a minute. Enough to stop a stuck script or a key held down from firing hundreds of repairs; several replicas each
+ * A token bucket per key (a user name, a client address), in this replica's memory: `perMinute` at once, refilled
+ * evenly over a minute. Enough to stop a stuck script or a key held down from firing hundreds of repairs; several replicas each
  * allow their own share.
  */
 export function createRateLimiter({ perMinute, now = Date.now }: { perMinute: number; now?: () => number }) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const refillPerMs = perMinute / 60_000;
+  const current = (key: string, t: number) => {
+    const bucket = buckets.get(key) ?? { tokens: perMinute, at: t };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * refillPerMs);
+    bucket.at = t;
+    return bucket;
+  };
+  const secondsUntilOne = (tokens: number) => Math.ceil((1 - tokens) / refillPerMs / 1000);
   return {
     /** Takes one token for `key`; when none is left, how many seconds until one is. */
     take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
-      const t = now();
-      const bucket = buckets.get(key) ?? { tokens: perMinute, at: t };
-      bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * refillPerMs);
-      bucket.at = t;
+      const bucket = current(key, now());
       // A full bucket is the default: forget it, so the map holds only keys that are actually limited.
       if (buckets.size > 10_000) for (const [k, b] of buckets) if (b.tokens >= perMinute - 1) buckets.delete(k);
       if (bucket.tokens < 1) {
         buckets.set(key, bucket);
-        return { ok: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / refillPerMs / 1000) };
+        return { ok: false, retryAfterSeconds: secondsUntilOne(bucket.tokens) };
       }
       bucket.tokens -= 1;
       buckets.set(key, bucket);
       return { ok: true };
+    },
+    /** Seconds until `key` has a token again, or 0 when it has one now; takes nothing. */
+    secondsToWait(key: string): number {
+      const bucket = buckets.get(key);
+      if (!bucket) return 0;
+      const { tokens } = current(key, now());
+      return tokens < 1 ? secondsUntilOne(tokens) : 0;
+    },
+    /** Returns a token taken for what turned out not to count (a right password, a check refused as busy). */
+    giveBack(key: string): void {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(perMinute, bucket.tokens + 1);
     },
   };
 }

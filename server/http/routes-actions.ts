@@ -22,6 +22,8 @@ const MAX_KEY = 200;
 const actionBody = z.object({
   action: z.enum(ACTION_NAMES),
   reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(MAX_REASON),
+  /** Runs again after the named action settled (failed): a retry is said, never inferred from timing. */
+  retryOf: z.uuid('must be the id of the action this retries').optional(),
 });
 const page = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -37,6 +39,7 @@ const actionsQuery = z.object({
   ...page,
 });
 const auditQuery = z.object({ actionId: z.uuid().optional(), ...page });
+const findingParam = z.object({ id: z.string().min(1).max(600) });
 
 /** POST an action on a finding; list actions and the audit log. Roles: server/http/route-table.ts. */
 export function actionsRoutes(service: ActionService, actions: ActionStore) {
@@ -47,11 +50,13 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
     const idempotencyKey = c.req.header('idempotency-key')?.trim();
     if (!idempotencyKey || idempotencyKey.length > MAX_KEY)
       throw badRequest('header', [{ parameter: 'Idempotency-Key', message: `required, 1–${MAX_KEY} characters` }]);
+    const { id: findingId } = parseOrThrow(findingParam, c.req.param(), 'path parameter');
     const body = parseOrThrow(actionBody, await c.req.json().catch(() => undefined), 'body');
     const answer = await service.request({
-      findingId: c.req.param('id'),
+      findingId,
       action: body.action,
       reason: body.reason,
+      retryOf: body.retryOf,
       idempotencyKey,
       actor: user.name,
       role: user.role,
@@ -105,7 +110,7 @@ function toResponse(answer: ActionAnswer): ActionResponse {
     case 'in-progress':
       return refused(409, 'conflict', 'a request with this Idempotency-Key is still running', answer.action);
     case 'conflict':
-      return refused(409, 'conflict', 'another action on the same target is still running', answer.action);
+      return refused(409, 'conflict', conflictMessage(answer.action), answer.action);
     case 'resolved': {
       const at = answer.resolvedAt?.toISOString() ?? 'an unknown time';
       return refused(409, 'conflict', `the finding resolved at ${at}: nothing to repair`);
@@ -116,6 +121,23 @@ function toResponse(answer: ActionAnswer): ActionResponse {
       return refused(422, 'unprocessable', answer.detail);
     case 'read-only':
       return refused(403, 'read-only', 'Recon is read-only (RECON_READ_ONLY): actions are refused');
+  }
+}
+
+/** What the action in the way is doing, from its status as read under the target's lock: never "running" when it is not. */
+function conflictMessage(action: ActionRecord): string {
+  const at = action.settledAt?.toISOString() ?? 'an unknown time';
+  switch (action.status) {
+    case 'pending':
+    case 'in-doubt':
+      return `another action on the same target is still running (${action.status})`;
+    case 'done':
+      return `an action on the same target is done (at ${at}); its effect is on its way and the next cycles confirm it`;
+    default:
+      return (
+        `the last action on the same target ${action.status === 'failed' ? 'failed' : `ended ${action.status}`} ` +
+        `at ${at}; to run it again, send "retryOf": "${action.id}"`
+      );
   }
 }
 

@@ -7,11 +7,15 @@ import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
 import { asJson } from './as-json.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
+import { BODY_LIMIT_BYTES, limitBody } from './body-limits.ts';
 import { badRequest, optionalText, parseOrThrow } from './validate.ts';
 import type { BulkCancelJson, BulkPlanJson, BulkProgressJson, BulkStartedJson, BulkStatusJson } from './wire.ts';
 
 /** The most findings one bulk may take; a filter that matches more is refused, not silently cut. */
 export const MAX_BULK_ITEMS = 10_000;
+export const MAX_FINDING_ID_LENGTH = 600;
+/** Room for the most findings with the longest ids (each quoted, with a comma), and the rest of the body. */
+export const BULK_BODY_LIMIT_BYTES = MAX_BULK_ITEMS * (MAX_FINDING_ID_LENGTH + 3) + BODY_LIMIT_BYTES;
 /** A running bulk whose runner has not been heard of for this long was interrupted (its replica stopped). */
 const INTERRUPTED_AFTER_MS = 60_000;
 
@@ -19,7 +23,7 @@ const bulkBody = z
   .object({
     action: z.enum(ACTION_NAMES),
     reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(1_000),
-    findingIds: z.array(z.string().max(600)).min(1).max(MAX_BULK_ITEMS).optional(),
+    findingIds: z.array(z.string().max(MAX_FINDING_ID_LENGTH)).min(1).max(MAX_BULK_ITEMS).optional(),
     filter: z.object({ kind: z.enum(FINDING_KINDS).optional(), q: optionalText(200) }).optional(),
     dryRun: z.boolean().default(false),
     ratePerSecond: z.number().min(0.1).max(500).default(20),
@@ -32,13 +36,19 @@ export interface BulkRouteDeps {
   findings: ReconStore;
   /** Operators may act on at most this many findings at once; more needs an admin. */
   operatorMaxItems: number;
+  /** RECON_READ_ONLY: every bulk is refused before anything is planned or queued. */
+  isReadOnly: boolean;
 }
 
-export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: BulkRouteDeps) {
+export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems, isReadOnly }: BulkRouteDeps) {
   const app = new Hono<AuthEnv>();
 
-  app.post('/api/bulk-actions', async (c) => {
+  // Its body is read here, after authentication, up to the bulk's own limit (server/http/body-limits.ts).
+  app.post('/api/bulk-actions', limitBody(BULK_BODY_LIMIT_BYTES), async (c) => {
     const user = currentUser(c);
+    // Refused as a single action is: each item would only fail.
+    if (isReadOnly)
+      throw new ApiError(403, 'Recon is read-only (RECON_READ_ONLY): actions are refused', { code: 'read-only' });
     const body = parseOrThrow(bulkBody, await c.req.json().catch(() => undefined), 'body');
     const findingIds = body.findingIds ? [...new Set(body.findingIds)] : await select(findings, body.filter ?? {});
     if (findingIds.length > operatorMaxItems && user.role !== 'admin')
@@ -55,7 +65,8 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
     const idempotencyKey = c.req.header('idempotency-key')?.trim();
     if (!idempotencyKey || idempotencyKey.length > 200)
       throw badRequest('header', [{ parameter: 'Idempotency-Key', message: 'required to execute, 1–200 characters' }]);
-    const { id, isNew } = await bulk.start({
+    const { dryRun: _, ...asked } = body;
+    const { kind, id } = await bulk.start({
       action: body.action,
       reason: body.reason,
       findingIds,
@@ -64,11 +75,12 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems }: B
       actor: user.name,
       role: user.role,
       idempotencyKey,
+      asked,
     });
-    return c.json<BulkStartedJson>(
-      { id, href: `/api/bulk-actions/${id}`, total: findingIds.length, isReplay: !isNew },
-      202,
-    );
+    const href = `/api/bulk-actions/${id}`;
+    if (kind === 'key-reused')
+      throw new ApiError(422, 'this Idempotency-Key was used for a different request', { details: { id, href } });
+    return c.json<BulkStartedJson>({ id, href, total: findingIds.length, isReplay: kind === 'replayed' }, 202);
   });
 
   app.get('/api/bulk-actions/:id', async (c) => {

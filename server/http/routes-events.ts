@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { errorJson } from './api-error.ts';
+import type { AuthEnv } from './auth.ts';
 import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
+import type { SignedInCheck } from './session-liveness.ts';
 import type { EventsJson } from './wire.ts';
 
 export interface EventsDeps extends OverviewDeps {
@@ -10,24 +12,30 @@ export interface EventsDeps extends OverviewDeps {
   intervalMs: number;
   /** Aborted when Recon stops: open streams end, so a graceful shutdown does not wait on them forever. */
   shutdown: AbortSignal;
+  /** Called as a stream opens; the check it returns runs before each later event, and a no ends the stream. */
+  watchSignedIn?: (c: Context<AuthEnv>) => Promise<SignedInCheck>;
 }
 
 /**
  * Server-sent events for the live overview: `event: overview` with the JSON of GET /api/overview?minutes=60, at once
  * and then every interval. EventSource reconnects by itself, so a replica restart costs the page one interval.
+ * A stream ends with its session (sign-out, expiry, a new password): it re-checks before each event, so a signed-out
+ * page stops receiving within one interval, on whichever replica holds its stream.
  */
-export function eventsRoutes(deps: EventsDeps): Hono {
-  const app = new Hono();
+export function eventsRoutes(deps: EventsDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
   const overview = overviewBuilder(deps);
 
   app.get('/api/events', (c) =>
     streamSSE(c, async (stream) => {
+      const isSignedIn = deps.watchSignedIn ? await deps.watchSignedIn(c) : async () => true;
       let id = 0;
       // Ends the wait between events when the page goes away or Recon stops; nothing stays registered after.
       const gone = new AbortController();
       stream.onAbort(() => gone.abort());
       const stopped = AbortSignal.any([gone.signal, deps.shutdown]);
       while (!stream.aborted && !stream.closed && !stopped.aborted) {
+        if (id > 0 && !(await isSignedIn())) break;
         id += 1;
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
         const event = await overview(60).then(

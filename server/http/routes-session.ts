@@ -2,22 +2,21 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { SessionStore } from '../store/session-store.ts';
-import type { UserStore } from '../store/user-store.ts';
 import { ApiError } from './api-error.ts';
-import { type AuthEnv, passwordChecker, SESSION_COOKIE } from './auth.ts';
-import { createRateLimiter, tooMany } from './rate-limit.ts';
+import { type AuthEnv, refusalOf, SESSION_COOKIE } from './auth.ts';
+import { clientAddress } from './client-address.ts';
+import type { CredentialChecker } from './credentials.ts';
 import { parseOrThrow } from './validate.ts';
 import type { SessionJson } from './wire.ts';
 
 export interface SessionDeps {
-  users: UserStore;
+  /** Shared with HTTP Basic, so both paths share their limits (per name and client, per client). */
+  checkCredentials: CredentialChecker;
   sessions: SessionStore;
   ttlMs: number;
   isReadOnly: boolean;
   /** `auto`: Secure when the request came over HTTPS (directly or per X-Forwarded-Proto). */
   secureCookies: boolean | 'auto';
-  /** Sign-in attempts per user name per minute, so a password cannot be guessed at scrypt speed. */
-  signInsPerMinute?: number;
 }
 
 const signInBody = z.object({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
@@ -25,8 +24,6 @@ const signInBody = z.object({ name: z.string().trim().min(1).max(64), password: 
 /** Signing in and out of the browser session; who is signed in, with the CSRF token the UI must send back. */
 export function sessionRoutes(deps: SessionDeps) {
   const app = new Hono<AuthEnv>();
-  const checkPassword = passwordChecker(deps.users);
-  const signIns = createRateLimiter({ perMinute: deps.signInsPerMinute ?? 10 });
 
   app.get('/api/session', (c) => {
     const user = c.get('user');
@@ -36,11 +33,10 @@ export function sessionRoutes(deps: SessionDeps) {
 
   app.post('/api/session', async (c) => {
     const body = parseOrThrow(signInBody, await c.req.json().catch(() => undefined), 'body');
-    const verdict = signIns.take(body.name.toLowerCase());
-    if (!verdict.ok) throw tooMany(`sign-in attempts for ${body.name}`, verdict.retryAfterSeconds);
-    const user = await checkPassword(body);
-    if (!user) throw new ApiError(401, 'wrong user name or password');
-    const { token, session } = await deps.sessions.create(user.name, deps.ttlMs);
+    const check = await deps.checkCredentials(body.name, body.password, clientAddress(c));
+    if (check.status === 'wrong') throw new ApiError(401, 'wrong user name or password');
+    if (check.status !== 'ok') throw refusalOf(check, body.name);
+    const { token, session } = await deps.sessions.create(check.user.name, deps.ttlMs);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Strict',

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { hashPassword } from '../auth/passwords.ts';
+import { saveUserWithPassword } from '../auth/save-user.ts';
 import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE } from '../auth/user-rules.ts';
+import { sessionTokenHash } from '../store/session-store.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { type AuthEnv, currentUser } from './auth.ts';
+import { type AuthEnv, currentUser, SESSION_COOKIE } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
 import type { UserJson, UserListJson } from './wire.ts';
 
@@ -13,7 +15,10 @@ const userBody = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
-/** Admins list users and create or update one (its role and password). */
+/**
+ * Admins list users and create or update one (its role and password). Every change is in the audit log; a new
+ * password ends the user's sessions, but the one of an admin changing their own password.
+ */
 export function usersRoutes(users: UserStore, log: { info?(context: object, message: string): void }) {
   const app = new Hono<AuthEnv>();
 
@@ -21,13 +26,16 @@ export function usersRoutes(users: UserStore, log: { info?(context: object, mess
 
   app.post('/api/users', async (c) => {
     const body = parseOrThrow(userBody, await c.req.json().catch(() => undefined), 'body');
-    const existed = (await users.getUser(body.name)) !== undefined;
-    await users.upsertUser({ name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
-    log.info?.(
-      { by: currentUser(c).name, user: body.name, role: body.role },
-      existed ? 'user updated' : 'user created',
-    );
-    return c.json<UserJson>({ name: body.name, role: body.role }, existed ? 200 : 201);
+    const author = currentUser(c);
+    // Basic has no session to keep; a cookie (the browser) only signs the request when there is no Basic header.
+    const token = c.req.header('authorization') ? undefined : getCookie(c, SESSION_COOKIE);
+    const change = await saveUserWithPassword(users, body, {
+      actor: author.name,
+      role: author.role,
+      keepSessionHash: token && sessionTokenHash(token),
+    });
+    log.info?.({ by: author.name, user: body.name, role: body.role, ...change }, 'user saved');
+    return c.json<UserJson>({ name: body.name, role: body.role }, change.oldRole === null ? 201 : 200);
   });
 
   return app;

@@ -2,7 +2,7 @@ import { serve as serveNode } from '@hono/node-server';
 import type { Hono } from 'hono';
 
 /**
- * Listens on `port` (all interfaces unless `hostname` is given) and returns a function that stops accepting
+ * Listens on `port` at `hostname` (RECON_HOST; all interfaces when omitted) and returns a function that stops accepting
  * connections and resolves once the open ones have ended, for a graceful shutdown on SIGTERM.
  */
 export function serve(app: Pick<Hono, 'fetch'>, port: number, hostname?: string): () => Promise<void> {

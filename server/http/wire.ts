@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'read-only'
   | 'not-found'
   | 'conflict'
+  | 'misdirected-request'
+  | 'payload-too-large'
   | 'unsupported-media-type'
   | 'unprocessable'
   | 'rate-limited'
@@ -279,6 +281,10 @@ export interface DeadLetterJson extends DeadLetterSummaryJson {
   parsed?: unknown;
   properties: Record<string, unknown>;
   headers: Record<string, unknown>;
+  /** Header entries at every depth as they arrived; null for a letter stored before Recon counted them. */
+  headerEntries: number | null;
+  /** Of those, how many were not stored (past the byte bound): shown as "headers trimmed". */
+  headerEntriesOmitted: number | null;
   xDeath: DeathEntryJson[];
 }
 
@@ -286,6 +292,8 @@ export interface DeadLetterJson extends DeadLetterSummaryJson {
 export interface ActionBody {
   action: ActionName;
   reason: string;
+  /** The id of a settled (failed) action on the same target that this request runs again on purpose. */
+  retryOf?: string;
 }
 
 /** `pending` and `in-doubt` are live (one per target); the rest are settled for good. */
@@ -334,19 +342,32 @@ export interface ActionPageJson {
 
 export type ActionWithAuditJson = ActionJson & { audit: AuditEntryJson[] };
 
+/**
+ * A row of the audit log: an action's event, or a user change (`event` user-…, `actionId` null, `action` 'user',
+ * `target` 'user:<name>', `actor`/`role` who changed it, `oldRole`/`newRole` the user's roles; no key, no reason).
+ */
 export interface AuditEntryJson {
   id: string;
   at: string;
-  actionId: string;
-  event: 'requested' | 'outcome' | 'swept';
+  actionId: string | null;
+  event:
+    | 'requested'
+    | 'outcome'
+    | 'swept'
+    | 'user-created'
+    | 'user-promoted'
+    | 'user-demoted'
+    | 'user-password-changed';
   actor: string;
   role: string;
   action: string;
   target: string;
-  idempotencyKey: string;
-  reason: string;
+  idempotencyKey: string | null;
+  reason: string | null;
   outcome: string;
   detail: string | null;
+  oldRole: Role | null;
+  newRole: Role | null;
 }
 
 export type AuditQuery = { actionId?: string; limit?: number; before?: string };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { ActionName } from '../../reconcilers/registry.ts';
 import type { ActionRecord, ActionStatus, ActionStore, AuditEntry } from './action-types.ts';
 import { isUuid } from './uuid.ts';
@@ -9,11 +9,9 @@ const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.m
 const CLAIM = sql('claim-action');
 const SETTLE = sql('settle-action');
 const TAKE_EXPIRED = sql('take-expired-actions');
+const BLOCKING = sql('blocking-action');
 
 const BY_KEY = 'SELECT * FROM actions WHERE actor = $1 AND idempotency_key = $2';
-const BLOCKING_ON_TARGET = `SELECT * FROM actions WHERE target = $1 AND (status IN ('pending', 'in-doubt')
-  OR (status = 'done' AND settled_at >= $3::timestamptz AND settled_at > now() - $2 * interval '1 millisecond'))
-  ORDER BY seq DESC LIMIT 1`;
 const GET = 'SELECT * FROM actions WHERE id = $1';
 const SAVE_RESPONSE = 'UPDATE actions SET response = $2 WHERE id = $1 AND response IS NULL';
 const LIST = `SELECT * FROM actions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR finding_id = $2)
@@ -24,17 +22,19 @@ const AUDIT = `SELECT * FROM audit_log WHERE ($1::uuid IS NULL OR action_id = $1
 // Claims and settles of one target take turns (a transaction-scoped advisory lock on the target). Without it a claim
 // whose snapshot still saw the other action pending, but whose insert came after that action settled `done`, found
 // neither the live index entry nor the done row, and a second action ran (seen under load: 2 of 50 parallel presses).
+// A claim reads what blocks it under the same lock: read afterwards, a fast-failing action had already settled and
+// the claim found nothing in its way, nor room to insert (500s, and extra actions, under 50 parallel presses).
 const LOCK_TARGET = "SELECT pg_advisory_xact_lock(hashtextextended('recon.action-target:' || $1, 0))";
 const LOCK_TARGET_OF = `SELECT pg_advisory_xact_lock(hashtextextended('recon.action-target:' || target, 0))
   FROM actions WHERE id = $1`;
 
-/** Runs `statement` in a transaction that first takes the target's lock; the statement's snapshot follows the lock. */
-async function underTargetLock(pool: Pool, lock: [string, unknown[]], statement: [string, unknown[]]) {
+/** Runs `work` in a transaction that first takes the target's lock; each statement's snapshot follows the lock. */
+async function underTargetLock<T>(pool: Pool, lock: [string, unknown[]], work: (client: PoolClient) => Promise<T>) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query(...lock);
-    const result = await client.query(...statement);
+    const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -45,56 +45,53 @@ async function underTargetLock(pool: Pool, lock: [string, unknown[]], statement:
   }
 }
 
-/** How often claim() looks again when the live action it collided with settled in between. */
-const CLAIM_ATTEMPTS = 3;
-
 export function createActionStore(pool: Pool): ActionStore {
-  const findByKey: ActionStore['findByKey'] = async (actor, idempotencyKey) => {
-    const { rows } = await pool.query(BY_KEY, [actor, idempotencyKey]);
+  const findByKey = async (actor: string, idempotencyKey: string, db: Pool | PoolClient = pool) => {
+    const { rows } = await db.query(BY_KEY, [actor, idempotencyKey]);
     const row = rows[0];
-    return row && { kind: 'replay', action: toAction(row), requestHash: row.request_hash, response: row.response };
+    return (
+      row && { kind: 'replay' as const, action: toAction(row), requestHash: row.request_hash, response: row.response }
+    );
   };
   return {
     findByKey,
     async claim(intent) {
-      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-        const { rows } = await underTargetLock(
-          pool,
-          [LOCK_TARGET, [intent.target]],
-          [
-            CLAIM,
-            [
-              intent.id,
-              intent.action,
-              intent.findingId,
-              intent.target,
-              intent.actor,
-              intent.role,
-              intent.reason,
-              intent.idempotencyKey,
-              intent.requestHash,
-              intent.messageId,
-              intent.leaseMs,
-              intent.bulkId ?? null,
-              intent.holdMs,
-              intent.findingOpenedAt,
-            ],
-          ],
-        );
-        if (rows[0]) return { kind: 'claimed', action: toAction(rows[0]) };
-        // Separate statements see what the concurrent insert committed, which the INSERT's snapshot may not.
-        const earlier = await findByKey(intent.actor, intent.idempotencyKey);
+      const answer = await underTargetLock(pool, [LOCK_TARGET, [intent.target]], async (client) => {
+        const earlier = await findByKey(intent.actor, intent.idempotencyKey, client);
         if (earlier) return earlier;
-        const live = await pool.query(BLOCKING_ON_TARGET, [intent.target, intent.holdMs, intent.findingOpenedAt]);
-        if (live.rows[0]) return { kind: 'conflict', action: toAction(live.rows[0]) };
-      }
-      throw new Error(`claiming ${intent.action} on ${intent.target}: conflicted ${CLAIM_ATTEMPTS} times`);
+        const blocking = await client.query(BLOCKING, [
+          intent.target,
+          intent.holdMs,
+          intent.findingOpenedAt,
+          intent.settledHoldMs,
+          intent.retryOf ?? null,
+        ]);
+        if (blocking.rows[0]) return { kind: 'conflict' as const, action: toAction(blocking.rows[0]) };
+        const { rows } = await client.query(CLAIM, [
+          intent.id,
+          intent.action,
+          intent.findingId,
+          intent.target,
+          intent.actor,
+          intent.role,
+          intent.reason,
+          intent.idempotencyKey,
+          intent.requestHash,
+          intent.messageId,
+          intent.leaseMs,
+          intent.bulkId ?? null,
+        ]);
+        return rows[0] && { kind: 'claimed' as const, action: toAction(rows[0]) };
+      });
+      if (answer) return answer;
+      // The key collided with a concurrent request of the same actor on another target: its row is committed now.
+      const earlier = await findByKey(intent.actor, intent.idempotencyKey);
+      if (earlier) return earlier;
+      throw new Error(`claiming ${intent.action} on ${intent.target}: refused, and nothing stands in the way`);
     },
     async settle(id, { status, detail }, event, retryAfterMs) {
-      const { rows } = await underTargetLock(
-        pool,
-        [LOCK_TARGET_OF, [id]],
-        [SETTLE, [id, status, detail, event, retryAfterMs]],
+      const { rows } = await underTargetLock(pool, [LOCK_TARGET_OF, [id]], (client) =>
+        client.query(SETTLE, [id, status, detail, event, retryAfterMs]),
       );
       return rows[0] && toAction(rows[0]);
     },
@@ -165,4 +162,6 @@ const toAuditEntry = (r: any): AuditEntry => ({
   reason: r.reason,
   outcome: r.outcome,
   detail: r.detail,
+  oldRole: r.old_role ?? null,
+  newRole: r.new_role ?? null,
 });

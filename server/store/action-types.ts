@@ -1,5 +1,7 @@
 import type { ActionName } from '../../reconcilers/registry.ts';
 import type { RepairStatus } from '../../reconcilers/repair.ts';
+import type { Role } from '../auth/user-rules.ts';
+import type { UserEvent } from './user-store.ts';
 
 /** `pending` and `in-doubt` are live (one per target); the rest are settled for good. */
 export type ActionStatus = 'pending' | RepairStatus | 'needs-attention';
@@ -42,6 +44,13 @@ export interface ActionIntent {
   leaseMs: number;
   /** A `done` action on the same target blocks new ones this long (until the next cycles can confirm its effect). */
   holdMs: number;
+  /**
+   * A `failed`, `superseded` or `needs-attention` action, the newest on its target, blocks new ones this long: a
+   * press that raced it gets it as the answer. Only a request naming it in `retryOf` runs again meanwhile.
+   */
+  settledHoldMs: number;
+  /** The settled action this request retries on purpose (the client saw its outcome). */
+  retryOf?: string;
   /** When the finding acted on opened: a done action from an earlier occurrence does not block. */
   findingOpenedAt: Date;
   bulkId?: string;
@@ -51,22 +60,31 @@ export type ClaimResult =
   | { kind: 'claimed'; action: ActionRecord }
   /** The same actor sent this idempotency key before. */
   | { kind: 'replay'; action: ActionRecord; requestHash: string; response: unknown }
-  /** Another action on the same target is still live, or done so recently that its effect is still on its way. */
+  /**
+   * Another action on the same target is still live, or done so recently that its effect is still on its way, or
+   * the newest one settled otherwise so recently that this request raced it (and does not name it in `retryOf`).
+   */
   | { kind: 'conflict'; action: ActionRecord };
 
+/**
+ * A row of the audit log: an action's event, or a user change (`actionId` null, `action` 'user', `target`
+ * 'user:<name>', `actor`/`role` the author, `oldRole`/`newRole` the user's; no key, no reason).
+ */
 export interface AuditEntry {
   id: string;
   at: Date;
-  actionId: string;
-  event: 'requested' | 'outcome' | 'swept';
+  actionId: string | null;
+  event: 'requested' | 'outcome' | 'swept' | UserEvent;
   actor: string;
   role: string;
   action: string;
   target: string;
-  idempotencyKey: string;
-  reason: string;
+  idempotencyKey: string | null;
+  reason: string | null;
   outcome: string;
   detail: string | null;
+  oldRole: Role | null;
+  newRole: Role | null;
 }
 
 export interface ActionQuery {

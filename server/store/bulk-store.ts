@@ -35,19 +35,22 @@ export interface NewBulk {
   role: string;
   reason: string;
   idempotencyKey: string;
+  /** A hash of what was asked (action, reason, selection, rate): a reused key with another request is refused. */
+  requestHash: string;
   selection: unknown;
   ratePerSecond: number;
   findingIds: readonly string[];
 }
 
 const CREATE = `WITH bulk AS (
-    INSERT INTO bulk_actions (id, action, actor, role, reason, idempotency_key, selection, rate_per_second, status)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') ON CONFLICT DO NOTHING RETURNING id
+    INSERT INTO bulk_actions
+      (id, action, actor, role, reason, idempotency_key, selection, rate_per_second, status, request_hash)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $10) ON CONFLICT DO NOTHING RETURNING id
   )
   INSERT INTO bulk_items (bulk_id, position, finding_id)
   SELECT bulk.id, item.position - 1, item.finding_id FROM bulk, unnest($9::text[]) WITH ORDINALITY AS item(finding_id, position)
   RETURNING bulk_id`;
-const BY_KEY = 'SELECT id FROM bulk_actions WHERE actor = $1 AND idempotency_key = $2';
+const BY_KEY = 'SELECT id, request_hash FROM bulk_actions WHERE actor = $1 AND idempotency_key = $2';
 const GET = `SELECT b.*, (SELECT count(*)::int FROM bulk_items i WHERE i.bulk_id = b.id) AS total
   FROM bulk_actions b WHERE b.id = $1`;
 // An item with an action shows that action's status now: an in-doubt publish the sweeper settled later is done.
@@ -65,8 +68,13 @@ const SET_STATUS = `UPDATE bulk_actions SET status = $2, heartbeat_at = now(),
 
 export function createBulkStore(pool: Pool) {
   return {
-    /** Idempotent on (actor, key): the same request twice is the same bulk. Returns the bulk's id. */
-    async create(bulk: NewBulk): Promise<{ id: string; isNew: boolean }> {
+    /**
+     * Idempotent on (actor, key): the same request twice is the same bulk. Returns the bulk's id and, when the key
+     * was used before, whether that earlier bulk asked for the same.
+     */
+    async create(
+      bulk: NewBulk,
+    ): Promise<{ id: string; isNew: true } | { id: string; isNew: false; isSameRequest: boolean }> {
       const { rowCount } = await pool.query(CREATE, [
         bulk.id,
         bulk.action,
@@ -77,11 +85,17 @@ export function createBulkStore(pool: Pool) {
         JSON.stringify(bulk.selection),
         bulk.ratePerSecond,
         [...bulk.findingIds],
+        bulk.requestHash,
       ]);
       if (rowCount) return { id: bulk.id, isNew: true };
-      const { rows } = await pool.query<{ id: string }>(BY_KEY, [bulk.actor, bulk.idempotencyKey]);
+      const { rows } = await pool.query<{ id: string; request_hash: string | null }>(BY_KEY, [
+        bulk.actor,
+        bulk.idempotencyKey,
+      ]);
       if (!rows[0]) throw new Error(`bulk ${bulk.id}: nothing inserted and no earlier bulk with its key`);
-      return { id: rows[0].id, isNew: false };
+      // A bulk made before hashes were kept cannot be told apart: it replays, as it did then.
+      const isSameRequest = rows[0].request_hash === null || rows[0].request_hash === bulk.requestHash;
+      return { id: rows[0].id, isNew: false, isSameRequest };
     },
     async get(id: string): Promise<BulkRecord | undefined> {
       if (!isUuid(id)) return undefined;

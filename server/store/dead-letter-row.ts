@@ -28,6 +28,8 @@ export interface FullRow extends SummaryRow {
   properties: Record<string, unknown>;
   headers: Record<string, unknown>;
   x_death: DeathEntry[];
+  header_entries: number | null;
+  header_entries_omitted: number | null;
 }
 
 export const SUMMARY_COLUMNS = `id, queue, message_id, dedupe_key, received_at, body_size, body_truncated, is_parseable,

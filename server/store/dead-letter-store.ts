@@ -15,12 +15,13 @@ const LIST = readFileSync(new URL('./sql/list-dead-letters.sql', import.meta.url
 // One statement, so the row commits (or not) as a whole before the consumer acks.
 const INSERT = `INSERT INTO dead_letters (queue, message_id, dedupe_key, body, body_size, body_truncated,
     is_parseable, content_type, properties, headers, x_death, reason, death_count, origin_exchange,
-    origin_routing_keys, first_death_queue, order_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    origin_routing_keys, first_death_queue, order_id, header_entries, header_entries_omitted)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
   ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
 // A separate statement sees the row a concurrent insert committed, which the INSERT's own snapshot may not.
 const BY_KEY = 'SELECT id, state FROM dead_letters WHERE dedupe_key = $1';
-const GET = `SELECT ${SUMMARY_COLUMNS}, body, properties, headers, x_death FROM dead_letters WHERE id = $1`;
+const GET = `SELECT ${SUMMARY_COLUMNS}, body, properties, headers, x_death, header_entries, header_entries_omitted
+  FROM dead_letters WHERE id = $1`;
 const FOR_ORDER = `SELECT ${SUMMARY_COLUMNS} FROM dead_letters WHERE order_id = $1 ORDER BY id DESC LIMIT $2`;
 const BY_KEYS = `SELECT ${SUMMARY_COLUMNS} FROM dead_letters WHERE dedupe_key = ANY($1::text[])`;
 // Only a letter still awaiting an operator is settled: a second redrive or discard changes nothing.
@@ -49,6 +50,8 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
         r.originRoutingKeys,
         r.firstDeathQueue,
         r.orderId,
+        r.headerEntries,
+        r.headerEntriesOmitted,
       ]);
       if (inserted.rows[0]) return { stored: true, id: inserted.rows[0].id };
       const { rows } = await pool.query<{ id: string; state: DeadLetterState }>(BY_KEY, [r.dedupeKey]);
@@ -88,6 +91,8 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
         body: row.body,
         properties: row.properties,
         headers: row.headers,
+        headerEntries: row.header_entries,
+        headerEntriesOmitted: row.header_entries_omitted,
         xDeath: row.x_death,
       };
     },

@@ -29,6 +29,10 @@ export interface DeadLetter extends DeadLetterSummary {
   body: Buffer;
   properties: Record<string, unknown>;
   headers: Record<string, unknown>;
+  /** Header entries at every depth as they arrived; null for a letter stored before Recon counted them. */
+  headerEntries: number | null;
+  /** Of those, how many were not stored (past the byte bound): the UI says the headers were trimmed. */
+  headerEntriesOmitted: number | null;
   xDeath: DeathEntry[];
 }
 

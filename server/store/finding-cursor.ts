@@ -1,3 +1,5 @@
+import { pgTextProblem } from './pg-text.ts';
+
 /** Where the next page of findings starts: the last row's last_seen_at in epoch microseconds, and its id. */
 export interface FindingCursor {
   /** A decimal string, as pg returns a bigint. */
@@ -30,5 +32,7 @@ export function decodeCursor(text: string): FindingCursor {
   if (typeof lastSeenMicros !== 'string' || !/^-?\d{1,16}$/.test(lastSeenMicros) || typeof id !== 'string') {
     throw new InvalidCursorError();
   }
+  // The id goes to PostgreSQL as text: a forged one holding NUL must be bad input, not a failed query.
+  if (pgTextProblem(id) !== null) throw new InvalidCursorError();
   return { lastSeenMicros, id };
 }

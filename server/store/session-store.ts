@@ -18,7 +18,8 @@ export interface SessionStore {
   purgeExpired(): Promise<number>;
 }
 
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a cookie token is stored: a copy of the table cannot be replayed as a session. */
+export const sessionTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
 
 const INSERT = `INSERT INTO sessions (token_hash, user_name, csrf_token, expires_at)
@@ -33,7 +34,7 @@ export function createSessionStore(pool: Pool): SessionStore {
       const token = randomToken();
       const csrfToken = randomToken();
       const { rows } = await pool.query<{ expires_at: Date; role: Role }>(INSERT, [
-        hashOf(token),
+        sessionTokenHash(token),
         csrfToken,
         ttlMs,
         userName,
@@ -44,13 +45,13 @@ export function createSessionStore(pool: Pool): SessionStore {
     },
     async find(token) {
       const { rows } = await pool.query<{ csrf_token: string; expires_at: Date; name: string; role: Role }>(FIND, [
-        hashOf(token),
+        sessionTokenHash(token),
       ]);
       const row = rows[0];
       return row && { user: { name: row.name, role: row.role }, csrfToken: row.csrf_token, expiresAt: row.expires_at };
     },
     async end(token) {
-      await pool.query('DELETE FROM sessions WHERE token_hash = $1', [hashOf(token)]);
+      await pool.query('DELETE FROM sessions WHERE token_hash = $1', [sessionTokenHash(token)]);
     },
     async purgeExpired() {
       return (await pool.query('DELETE FROM sessions WHERE expires_at <= now()')).rowCount ?? 0;

@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
-import type { Role } from '../auth/user-rules.ts';
+import type { Pool, PoolClient } from 'pg';
+import { ROLES, type Role } from '../auth/user-rules.ts';
 
 export interface StoredUser {
   name: string;
@@ -7,23 +7,55 @@ export interface StoredUser {
   passwordHash: string;
 }
 
+export interface UserChange {
+  name: string;
+  role: Role;
+  /** The new password's hash; undefined keeps the current password (required for a new user). */
+  passwordHash?: string;
+}
+
+/** Who makes a change, as the audit log names them. */
+export interface ChangeAuthor {
+  /** A user's name, or `cli:add-user` / `env:RECON_ADMIN_USER` (a `:` is never in a user name). */
+  actor: string;
+  role: string;
+  /** The author's own session (token hash): kept when they change their own password, as OWASP asks. */
+  keepSessionHash?: string;
+}
+
+export type UserEvent = 'user-created' | 'user-promoted' | 'user-demoted' | 'user-password-changed';
+
+export interface UserChangeResult {
+  events: UserEvent[];
+  oldRole: Role | null;
+  /** Sessions of the user that a new password ended. */
+  sessionsEnded: number;
+}
+
 export interface UserStore {
-  /** Creates the user, or sets the password and role of an existing one. */
-  upsertUser(user: StoredUser): Promise<void>;
+  /**
+   * Creates the user, or sets its role and (when given) its password. In one transaction: the change, its rows in the
+   * audit log, and on a new password the end of the user's sessions, so none of them happens without the others.
+   */
+  saveUser(change: UserChange, by: ChangeAuthor): Promise<UserChangeResult>;
   getUser(name: string): Promise<StoredUser | undefined>;
   /** Every user, by name, without their password hashes. */
   listUsers(): Promise<Array<{ name: string; role: Role }>>;
 }
 
-const UPSERT = `INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)
-  ON CONFLICT (name) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, updated_at = now()`;
 const GET = 'SELECT name, role, password_hash FROM users WHERE name = $1';
+// Two admins saving the same user take turns, so each sees the role the other left and audits the right change.
+const LOCK_USER = "SELECT pg_advisory_xact_lock(hashtextextended('recon.user:' || $1, 0))";
+const INSERT = 'INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)';
+const UPDATE = `UPDATE users SET role = $2, password_hash = coalesce($3, password_hash), updated_at = now()
+  WHERE name = $1`;
+const END_SESSIONS = 'DELETE FROM sessions WHERE user_name = $1 AND token_hash IS DISTINCT FROM $2';
+const AUDIT = `INSERT INTO audit_log (event, actor, role, action, target, outcome, old_role, new_role, detail)
+  VALUES ($1, $2, $3, 'user', 'user:' || $4, 'done', $5, $6, $7)`;
 
 export function createUserStore(pool: Pool): UserStore {
   return {
-    async upsertUser({ name, role, passwordHash }) {
-      await pool.query(UPSERT, [name, passwordHash, role]);
-    },
+    saveUser: (change, by) => inTransaction(pool, (client) => save(client, change, by)),
     async getUser(name) {
       const { rows } = await pool.query<{ name: string; role: Role; password_hash: string }>(GET, [name]);
       const row = rows[0];
@@ -33,4 +65,51 @@ export function createUserStore(pool: Pool): UserStore {
       return (await pool.query<{ name: string; role: Role }>('SELECT name, role FROM users ORDER BY name')).rows;
     },
   };
+}
+
+async function save(
+  client: PoolClient,
+  { name, role, passwordHash }: UserChange,
+  by: ChangeAuthor,
+): Promise<UserChangeResult> {
+  await client.query(LOCK_USER, [name]);
+  const oldRole = (await client.query<{ role: Role }>(GET, [name])).rows[0]?.role ?? null;
+  const audit = (event: UserEvent, detail: string | null) =>
+    client.query(AUDIT, [event, by.actor, by.role, name, oldRole, role, detail]);
+  const result: UserChangeResult = { events: [], oldRole, sessionsEnded: 0 };
+  if (oldRole === null) {
+    if (passwordHash === undefined) throw new Error(`a new user (${name}) needs a password`);
+    await client.query(INSERT, [name, passwordHash, role]);
+    await audit('user-created', null);
+    return { ...result, events: ['user-created'] };
+  }
+  await client.query(UPDATE, [name, role, passwordHash ?? null]);
+  if (role !== oldRole) {
+    const event = ROLES.indexOf(role) > ROLES.indexOf(oldRole) ? 'user-promoted' : 'user-demoted';
+    await audit(event, null);
+    result.events.push(event);
+  }
+  if (passwordHash !== undefined) {
+    // Only the author's own session survives, and only when they changed their own password.
+    const kept = by.actor === name ? (by.keepSessionHash ?? null) : null;
+    result.sessionsEnded = (await client.query(END_SESSIONS, [name, kept])).rowCount ?? 0;
+    await audit('user-password-changed', `${result.sessionsEnded} open session(s) ended`);
+    result.events.push('user-password-changed');
+  }
+  return result;
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -54,6 +54,14 @@ describe('npm run add-user', () => {
     const updated = await addUser(['alice', 'viewer'], PASSWORD);
     expect(updated).toMatchObject({ code: 0, stdout: 'updated user alice (viewer)\n' });
     expect((await storedUser('alice'))!.role).toBe('viewer');
+    // Both changes are in the audit log, by the command, without the password.
+    const { rows } = await pool.query(
+      "SELECT event, actor, role, old_role, new_role FROM audit_log WHERE target = 'user:alice' ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { event: 'user-created', actor: 'cli:add-user', role: 'system', old_role: null, new_role: 'operator' },
+      { event: 'user-demoted', actor: 'cli:add-user', role: 'system', old_role: 'operator', new_role: 'viewer' },
+    ]);
   });
 
   it('refuses bad input with a clear message and writes nothing', async () => {

@@ -88,6 +88,7 @@ function portsOver(ordersPool: pg.Pool, published: string[] = []): RepairPorts {
     messageRoute: { exchange: 'orders', routingKey: 'order.created', headers: {}, messageIdHeader: null },
     madeUpStatus: 'RECOVERED',
     maxReplays: 3,
+    deadLetterQueues: [],
   };
 }
 

@@ -35,6 +35,7 @@ const intentOn = (target: string, actor: string): ActionIntent => ({
   messageId: randomUUID(),
   leaseMs: 30_000,
   holdMs: 60_000,
+  settledHoldMs: 30_000,
   findingOpenedAt: new Date(Date.now() - 60_000),
 });
 

@@ -16,7 +16,7 @@ export async function act(
   recon: Recon,
   authorization: string,
   findingId: string,
-  body: { action: string; reason?: string },
+  body: { action: string; reason?: string; retryOf?: string },
   idempotencyKey: string = randomUUID(),
 ): Promise<ActionReply> {
   const response = await recon.app.request(

@@ -13,7 +13,7 @@ import { ADMIN } from './users.ts';
 export async function startTestRecon(
   env: IsolatedEnv,
   overrides: Record<string, string> = {},
-  options: Pick<Parameters<typeof startRecon>[1], 'watchedDeadLetters'> = {},
+  options: Partial<Pick<Parameters<typeof startRecon>[1], 'watchedDeadLetters' | 'log'>> = {},
 ): Promise<Recon> {
   const config = loadConfig({
     RECON_DATABASE_URL: env.reconDatabaseUrl,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { hashPassword } from '../../server/auth/passwords.ts';
+import { saveUserWithPassword } from '../../server/auth/save-user.ts';
 import type { Role } from '../../server/auth/user-rules.ts';
 import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
 import type { IsolatedEnv } from './isolated-env.ts';
@@ -13,7 +13,7 @@ export const ADMIN_AUTH = basicAuth(ADMIN.name, ADMIN.password);
 /** Creates (or updates) a user in `users` and returns its HTTP Basic Authorization header. */
 export async function addUserTo(users: UserStore, name: string, role: Role): Promise<string> {
   const password = `pw-${name}-correct-horse`;
-  await users.upsertUser({ name, role, passwordHash: await hashPassword(password) });
+  await saveUserWithPassword(users, { name, role, password }, { actor: 'test:setup', role: 'system' });
   return basicAuth(name, password);
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { REPLAY_COUNT_HEADER } from '../../reconcilers/kinds/dead-letter.ts';
-import type { PublishResult, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
+import type { OutgoingMessage, PublishResult, RepairPorts, StoredLetter } from '../../reconcilers/ports/repair.ts';
 import { repairOf } from '../../reconcilers/registry.ts';
 import { type Repair, type RepairRequest, runRepair } from '../../reconcilers/repair.ts';
 import { createSnapshotReader } from '../../server/adapters/flow/made-up-order.ts';
+import { createMessageEncoder } from '../../server/adapters/message-envelope.ts';
 import { makeReferenceFlow } from '../support/flows.ts';
 
 // The repairs' decisions, over in-memory ports; their effects on the real databases and broker are tested in
@@ -13,6 +14,7 @@ const ORDER_ID = '11111111-1111-4111-8111-111111111111';
 function makeLetter(overrides: Partial<StoredLetter> = {}): StoredLetter {
   return {
     id: '7',
+    queue: 'dispatch.order-created.dlq',
     state: 'stored',
     messageId: 'm-1',
     body: Buffer.from('{}'),
@@ -61,6 +63,7 @@ function makePorts(letter: StoredLetter, publishResult: PublishResult = { status
     messageRoute: { exchange: 'orders', routingKey: 'order.created', headers: {}, messageIdHeader: null },
     madeUpStatus: 'replenished',
     maxReplays: 3,
+    deadLetterQueues: [{ queue: 'dispatch.order-created.dlq', style: 'dead-letter-exchange' as const }],
   };
   return { ports, published, settled };
 }
@@ -153,6 +156,42 @@ describe("the headers a library's consumer reads", () => {
         body: Buffer.from('{"OrderNo":17}'),
         headers: { 'cap-msg-name': 'order.created', 'cap-msg-id': 'action-1' },
       }),
+    ]);
+  });
+
+  it("redeliver wraps the body in MassTransit's envelope when the flow says so, keeping a 19-digit id's digits", async () => {
+    const { ports, published } = makePorts(makeLetter());
+    const messageId = '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b';
+    ports.messageRoute = {
+      ...ports.messageRoute,
+      encode: createMessageEncoder(
+        { style: 'masstransit', messageType: 'urn:message:Shop.Contracts:OrderSubmitted' },
+        () => new Date('2026-12-05T08:00:00Z'),
+      ),
+    };
+    ports.dispatch.liveDispatches = async () => [];
+    ports.orders.getOrder = async (id) => ({ id, status: 'PAID', messageBody: `{"orderId":${id}}` });
+    const redeliver = repairing(repairOf('order-without-dispatch', 'redeliver')!);
+    const key = '9007199254740993123';
+    const req = request({ action: 'redeliver', key, evidence: { orderId: key }, messageId });
+    expect(await redeliver(req, ports)).toMatchObject({ status: 'done' });
+    const [sent] = published as OutgoingMessage[];
+    expect(published).toHaveLength(1);
+    expect(sent!.contentType).toBe('application/vnd.masstransit+json');
+    expect(sent!.body.toString()).toBe(
+      `{"messageId":"${messageId}","messageType":["urn:message:Shop.Contracts:OrderSubmitted"],"sentTime":"2026-12-05T08:00:00.000Z","message":{"orderId":${key}}}`,
+    );
+  });
+
+  it('redeliver sends the bare body as application/json when the flow has no envelope', async () => {
+    const { ports, published } = makePorts(makeLetter());
+    ports.dispatch.liveDispatches = async () => [];
+    ports.orders.getOrder = async (id) => ({ id, status: 'PAID', messageBody: `{"orderId":"${id}"}` });
+    const redeliver = repairing(repairOf('order-without-dispatch', 'redeliver')!);
+    const req = request({ action: 'redeliver', key: 'a1', evidence: { orderId: 'a1' }, messageId: 'action-2' });
+    expect(await redeliver(req, ports)).toMatchObject({ status: 'done' });
+    expect(published).toEqual([
+      expect.objectContaining({ contentType: 'application/json', body: Buffer.from('{"orderId":"a1"}') }),
     ]);
   });
 

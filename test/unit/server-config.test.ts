@@ -56,6 +56,54 @@ describe('loadConfig', () => {
     });
   });
 
+  it('listens on 127.0.0.1 and knows itself by its loopback URLs unless told otherwise', () => {
+    const config = loadConfig({ PORT: '9090' });
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.web.publicOrigins).toEqual(['http://127.0.0.1:9090', 'http://localhost:9090', 'http://[::1]:9090']);
+    expect(loadConfig({ RECON_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ RECON_HOST: '::' }).host).toBe('::');
+    const told = loadConfig({ RECON_PUBLIC_URL: 'https://Recon.example.com/, http://10.1.2.3:8080' });
+    expect(told.web.publicOrigins).toEqual(['https://recon.example.com', 'http://10.1.2.3:8080']);
+  });
+
+  it('refuses a bad RECON_PUBLIC_URL or RECON_HOST, naming the variable and never echoing a password', () => {
+    const bad = [
+      'recon.example.com',
+      'ftp://recon.example.com',
+      'https://recon.example.com/recon',
+      'https://recon.example.com/?tab=1',
+      'https://ops:s3cret@recon.example.com',
+      ' , ',
+    ];
+    for (const value of bad) {
+      expect(() => loadConfig({ RECON_PUBLIC_URL: value }), value).toThrow(/RECON_PUBLIC_URL/);
+      expect(() => loadConfig({ RECON_PUBLIC_URL: value }), value).not.toThrow(/s3cret/);
+    }
+    for (const value of ['not a host', 'http://0.0.0.0', ''])
+      expect(() => loadConfig({ RECON_HOST: value }), value).toThrow(/RECON_HOST/);
+  });
+
+  it('refuses a bad % escape in any URL variable at start, naming it and never echoing the password', () => {
+    const urls = {
+      RABBITMQ_URL: 'amqp://gu%zzest:s3cret@127.0.0.1:5672',
+      RABBITMQ_MANAGEMENT_URL: 'http://guest:s3cret%zz@127.0.0.1:15672',
+      ORDERS_DATABASE_URL: 'postgres://postgres:s3cret@127.0.0.1:5432/ord%zzers',
+      DISPATCH_DATABASE_URL: 'postgres://post%gres:s3cret@127.0.0.1:5432/dispatch',
+      RECON_DATABASE_URL: 'postgres://postgres:s3cret%@127.0.0.1:5432/recon',
+    };
+    for (const [name, value] of Object.entries(urls)) {
+      let message = '';
+      try {
+        loadConfig({ [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, name).toContain(name);
+      expect(message, name).toMatch(/% escape/);
+      expect(message, name).not.toContain('s3cret');
+    }
+  });
+
   it('sweeps every 120 s by default when a side has no update time, and as told when told', () => {
     const file = fileWithFlow('dispatch:\n  updatedAt: null');
     const withFile = (env: Record<string, string>) =>

@@ -1,8 +1,31 @@
+import type { Action, ActionName } from '../api/types.ts';
 import { href } from '../routing/routes.ts';
 import type { ActionResult } from './ConfirmActionDialog.tsx';
 
+interface Props {
+  result: ActionResult;
+  /** Opens the confirmation again for `action`, naming the settled action it retries; absent: no retry button. */
+  onRetry?(action: ActionName, retryOf: string): void;
+}
+
+/** Settled without its effect: the server answers further presses with it (409) unless they name it in retryOf. */
+const isRetryable = (action: Action | undefined): action is Action =>
+  action !== undefined && ['failed', 'superseded', 'needs-attention'].includes(action.status);
+
 /** What came of an action request: its status and detail, or the server's refusal (with the blocking action). */
-export function ActionResultNote({ result }: { result: ActionResult }) {
+export function ActionResultNote({ result, onRetry }: Props) {
+  const settled = result.kind === 'done' ? result.action : result.status === 409 ? result.action : undefined;
+  const retry = onRetry && isRetryable(settled) && (
+    <p>
+      <button
+        type="button"
+        data-testid="action-retry"
+        onClick={() => onRetry(result.kind === 'done' ? settled.action : result.requested, settled.id)}
+      >
+        Retry {result.kind === 'done' ? settled.action : result.requested}
+      </button>
+    </p>
+  );
   if (result.kind === 'refused') {
     return (
       <div class="banner error" role="alert" data-testid="action-result" data-status={String(result.status)}>
@@ -13,6 +36,7 @@ export function ActionResultNote({ result }: { result: ActionResult }) {
             {result.action.actor}).
           </p>
         )}
+        {retry}
       </div>
     );
   }
@@ -33,6 +57,7 @@ export function ActionResultNote({ result }: { result: ActionResult }) {
       <p>
         <a href={href.action(action.id)}>Action and its audit trail</a>
       </p>
+      {retry}
     </div>
   );
 }

@@ -34,22 +34,35 @@ export function AuditTable({ entries, testId, showAction = true }: Props) {
               </td>
               <td>{entry.event}</td>
               {showAction && (
-                <td>
-                  <a href={href.action(entry.actionId)}>{entry.action}</a>
-                </td>
+                <td>{entry.actionId ? <a href={href.action(entry.actionId)}>{entry.action}</a> : 'user change'}</td>
               )}
               {showAction && <td class="mono">{entry.target}</td>}
               <td>
                 {entry.actor} ({entry.role})
               </td>
-              <td>{entry.outcome}</td>
-              <td class="wrap">{entry.reason}</td>
+              <td>{toOutcomeText(entry)}</td>
+              <td class="wrap">{entry.reason ?? '—'}</td>
               <td class="wrap">{entry.detail ?? '—'}</td>
-              <td class="mono small">{entry.idempotencyKey}</td>
+              <td class="mono small">{entry.idempotencyKey ?? '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** A user change says what happened to the user's role; an action's row, how it ended. */
+function toOutcomeText(entry: AuditEntry): string {
+  switch (entry.event) {
+    case 'user-created':
+      return `created as ${entry.newRole}`;
+    case 'user-promoted':
+    case 'user-demoted':
+      return `${entry.oldRole} → ${entry.newRole}`;
+    case 'user-password-changed':
+      return `new password (${entry.newRole})`;
+    default:
+      return entry.outcome;
+  }
 }

@@ -9,13 +9,15 @@ import { ErrorText } from './ErrorText.tsx';
 export type ActionResult =
   | { kind: 'done'; action: Action; isReplay: boolean }
   /** `action`: the action that blocks this one (409), or the first use of a reused key (422). */
-  | { kind: 'refused'; status: number; error: string; action?: Action };
+  | { kind: 'refused'; status: number; error: string; requested: ActionName; action?: Action };
 
 interface Props {
   findingId: string;
   action: ActionName;
   /** The effect in the operator's words, from the server's `actionDetails`. */
   description: string;
+  /** The settled action this runs again on purpose: the server runs it even though that one just failed. */
+  retryOf?: string;
   onResult(result: ActionResult): void;
   onClose(): void;
 }
@@ -24,7 +26,7 @@ interface Props {
  * "Do this?" plus a required reason. The Idempotency-Key is made when the dialog opens, so a double click, or a
  * retry after a timeout or a 5xx (the dialog stays open for those), replays the same request instead of acting twice.
  */
-export function ConfirmActionDialog({ findingId, action, description, onResult, onClose }: Props) {
+export function ConfirmActionDialog({ findingId, action, description, retryOf, onResult, onClose }: Props) {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [reason, setReason] = useState('');
   const [isSending, setIsSending] = useState(false);
@@ -37,14 +39,21 @@ export function ConfirmActionDialog({ findingId, action, description, onResult, 
     setIsSending(true);
     setError(null);
     try {
-      const done = await api.findings.act(findingId, { action, reason: reason.trim() }, idempotencyKey);
+      const body = { action, reason: reason.trim(), ...(retryOf ? { retryOf } : {}) };
+      const done = await api.findings.act(findingId, body, idempotencyKey);
       onResult({ kind: 'done', ...done });
     } catch (err) {
       setIsSending(false);
       if (err instanceof ApiError && isFinalRefusal(err.status)) {
         // The action route refuses with an ActionRefusal: a 409 or 422 may name the action in the way.
         const refusal = err.body as ActionRefusal | null;
-        onResult({ kind: 'refused', status: err.status, error: err.message, action: refusal?.action });
+        onResult({
+          kind: 'refused',
+          status: err.status,
+          error: err.message,
+          requested: action,
+          action: refusal?.action,
+        });
         return;
       }
       // Unreachable, rate-limited or a server fault: the request may or may not have run. Stay open; a retry
@@ -54,7 +63,7 @@ export function ConfirmActionDialog({ findingId, action, description, onResult, 
   }
 
   return (
-    <Dialog testId="confirm-dialog" title={`Confirm: ${action}`} onClose={onClose}>
+    <Dialog testId="confirm-dialog" title={`Confirm: ${retryOf ? 'retry ' : ''}${action}`} onClose={onClose}>
       <form onSubmit={submit}>
         <p data-testid="confirm-text" class="confirm-text">
           {description}?

@@ -7,7 +7,7 @@ import { useCursorStack } from '../hooks/use-cursor-stack.ts';
 
 const PAGE_SIZE = 100;
 
-/** The append-only audit log, newest first: who asked for what, why, and what came of it. */
+/** The append-only audit log, newest first: who asked for what, why, and what came of it; and who changed which user. */
 export function AuditPage() {
   const pages = useCursorStack();
   const { data, error, isLoading } = useApi(
@@ -20,7 +20,7 @@ export function AuditPage() {
       <ErrorText error={error} />
       {isLoading && !data && <p data-testid="loading">Loading…</p>}
       {data && <AuditTable entries={data.items} testId="audit-table" />}
-      {data && data.items.length === 0 && <p class="muted">No audited actions yet.</p>}
+      {data && data.items.length === 0 && <p class="muted">Nothing audited yet.</p>}
       <Pager pages={pages} nextCursor={data?.nextBefore} />
     </section>
   );

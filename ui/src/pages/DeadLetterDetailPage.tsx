@@ -64,6 +64,12 @@ export function DeadLetterDetailPage({ id }: { id: string }) {
       <XDeathTable entries={letter.xDeath} />
 
       <h2>Headers</h2>
+      {letter.headerEntries !== null && (letter.headerEntriesOmitted ?? 0) > 0 && (
+        <p class="banner warn" data-testid="dead-letter-headers-trimmed">
+          headers trimmed: {formatCount(letter.headerEntriesOmitted ?? 0)} of {formatCount(letter.headerEntries)} not
+          stored
+        </p>
+      )}
       <pre class="json" data-testid="dead-letter-headers">
         {toPrettyJson(letter.headers)}
       </pre>

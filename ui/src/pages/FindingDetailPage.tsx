@@ -15,6 +15,8 @@ export function FindingDetailPage({ id }: { id: string }) {
   const session = useSignedIn();
   const { data: finding, error, reload } = useApi((signal) => api.findings.get(id, signal), [id]);
   const [confirming, setConfirming] = useState<ActionDetail | null>(null);
+  /** Set when the confirmation reruns a settled action on purpose (the result's Retry button). */
+  const [retryOf, setRetryOf] = useState<string | undefined>(undefined);
   const [result, setResult] = useState<ActionResult | null>(null);
   /** Bumped after each action request, so the history below shows it. */
   const [actionsVersion, setActionsVersion] = useState(0);
@@ -98,10 +100,22 @@ export function FindingDetailPage({ id }: { id: string }) {
         reasonNotAllowed={session.readOnly ? 'Recon is read-only' : `your role is ${session.user.role}`}
         onPick={(picked) => {
           setResult(null);
+          setRetryOf(undefined);
           setConfirming(picked);
         }}
       />
-      {result && <ActionResultNote result={result} />}
+      {result && (
+        <ActionResultNote
+          result={result}
+          onRetry={(name, settledId) => {
+            const detail = finding.actionDetails.find((d) => d.action === name);
+            if (!detail) return;
+            setResult(null);
+            setRetryOf(settledId);
+            setConfirming(detail);
+          }}
+        />
+      )}
 
       <h2>Evidence</h2>
       <pre class="json" data-testid="finding-evidence">
@@ -118,6 +132,7 @@ export function FindingDetailPage({ id }: { id: string }) {
           findingId={finding.id}
           action={confirming.action}
           description={confirming.description}
+          retryOf={retryOf}
           onClose={() => setConfirming(null)}
           onResult={(outcome) => {
             setConfirming(null);
