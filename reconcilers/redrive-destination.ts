@@ -28,7 +28,7 @@ export function redriveRefusal(
   const configured = ports.messageRoute.exchange;
   if (exchange === configured) return null;
   return (
-    `dead letter ${letter.id} names exchange ${shown(exchange)} as its origin; a redrive from ${letter.queue} may ` +
+    `dead letter ${letter.id} names ${describe(exchange, letter.originRoutingKeys[0] ?? '')} as its origin; a redrive from ${letter.queue} may ` +
     `only publish to exchange ${shown(configured)} (the flow's message.exchange)`
   );
 }
