@@ -35,6 +35,18 @@ export function isTable(value: unknown): value is Record<string, unknown> {
  * Object.fromEntries, so even a key named `__proto__` is just data).
  */
 export function toJsonSafe(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return toJsonLeaf(value);
+  if (depth >= MAX_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.slice(0, MAX_ENTRIES).map((item) => toJsonSafe(item, depth + 1));
+  return Object.fromEntries(
+    Object.keys(value)
+      .slice(0, MAX_ENTRIES)
+      .map((key) => [cleanText(key, 255), toJsonSafe((value as Record<string, unknown>)[key], depth + 1)]),
+  );
+}
+
+/** A decoded AMQP value that is not a table or an array, as JSON PostgreSQL accepts (bytes as base64). */
+export function toJsonLeaf(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
       return cleanText(value);
@@ -44,18 +56,7 @@ export function toJsonSafe(value: unknown, depth = 0): unknown {
       return value;
     case 'bigint':
       return value.toString();
-    case 'object':
-      break;
     default:
-      return null;
+      return Buffer.isBuffer(value) ? { '!': 'bytes', base64: value.toString('base64') } : null;
   }
-  if (value === null) return null;
-  if (Buffer.isBuffer(value)) return { '!': 'bytes', base64: value.toString('base64') };
-  if (depth >= MAX_DEPTH) return '[nested too deep]';
-  if (Array.isArray(value)) return value.slice(0, MAX_ENTRIES).map((item) => toJsonSafe(item, depth + 1));
-  return Object.fromEntries(
-    Object.keys(value)
-      .slice(0, MAX_ENTRIES)
-      .map((key) => [cleanText(key, 255), toJsonSafe((value as Record<string, unknown>)[key], depth + 1)]),
-  );
 }

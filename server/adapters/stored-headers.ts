@@ -1,4 +1,4 @@
-import { cleanText, isTable } from './amqp-values.ts';
+import { cleanText, isTable, toJsonLeaf } from './amqp-values.ts';
 
 // A dead letter's header table, kept whole for the operator who reads it (it holds the exception, the tracing ids,
 // the library's own marks) within a byte bound, and marked when it is not whole: a silent trim looks like the
@@ -27,7 +27,7 @@ export function toStoredHeaders(table: Record<string, unknown>, maxBytes = MAX_H
 type Tally = { entries: number; omitted: number; bytesLeft: number };
 
 function walk(value: unknown, depth: number, tally: Tally): unknown {
-  if (!isTable(value) && !Array.isArray(value)) return leaf(value);
+  if (!isTable(value) && !Array.isArray(value)) return toJsonLeaf(value);
   if (depth >= MAX_DEPTH) {
     const nested = countEntries(value);
     tally.entries += nested;
@@ -38,7 +38,7 @@ function walk(value: unknown, depth: number, tally: Tally): unknown {
   for (const [key, item] of entriesOf(value)) {
     tally.entries++;
     const name = cleanText(key, 255);
-    const shallow = isTable(item) || Array.isArray(item) ? null : leaf(item);
+    const shallow = isTable(item) || Array.isArray(item) ? null : toJsonLeaf(item);
     const cost = JSON.stringify(name).length + 2 + (shallow === null ? 2 : JSON.stringify(shallow).length);
     if (cost > tally.bytesLeft) {
       tally.omitted++;
@@ -66,23 +66,6 @@ function entriesOf(value: object): Array<[string, unknown]> {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype) entries.push(['__proto__', prototype]);
   return entries;
-}
-
-/** A decoded AMQP value that is not a table or an array, as JSON PostgreSQL accepts. */
-function leaf(value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-      return cleanText(value);
-    case 'number':
-      return Number.isFinite(value) ? value : String(value);
-    case 'boolean':
-      return value;
-    case 'bigint':
-      return value.toString();
-    default:
-      if (Buffer.isBuffer(value)) return { '!': 'bytes', base64: value.toString('base64') };
-      return null;
-  }
 }
 
 /** Entries below `value`, counted without recursion (a hostile nesting can be deep). */

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { type ReconProcess, spawnRecon } from '../support/recon-process.ts';
-import { ADMIN_AUTH } from '../support/users.ts';
+import { ADMIN_AUTH, basicAuth } from '../support/users.ts';
 
 // The live event stream (GET /api/events) ends when the session behind it ends: read over a real socket from a
 // spawned Recon whose stream ticks every second. Before this, a signed-out page kept receiving the overview.
@@ -27,7 +27,6 @@ afterAll(async () => {
 });
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
 async function saveUser(name: string, role: string, password: string) {
   const response = await fetch(`${recon.url}/api/users`, {
@@ -103,7 +102,7 @@ describe('the live event stream ends with its session', () => {
     await saveUser('pia', 'operator', 'pia-first-password');
     const session = await signIn('pia', 'pia-first-password');
     const cookieStream = await openStream({ cookie: session.cookie });
-    const basicStream = await openStream({ authorization: basic('pia', 'pia-first-password') });
+    const basicStream = await openStream({ authorization: basicAuth('pia', 'pia-first-password') });
     await saveUser('pia', 'operator', 'pia-second-password');
     expect(await cookieStream.closesWithin(CLOSE_WITHIN_MS)).toBe(true);
     expect(await basicStream.closesWithin(CLOSE_WITHIN_MS)).toBe(true);

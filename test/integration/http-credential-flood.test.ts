@@ -5,7 +5,7 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { type ReconProcess, spawnRecon } from '../support/recon-process.ts';
-import { ADMIN } from '../support/users.ts';
+import { ADMIN, basicAuth } from '../support/users.ts';
 
 // Password hashing is the one thing an anonymous caller can make Recon do that costs real work (scrypt, on libuv's
 // shared thread pool, which also reads the UI's files). A real Recon process, flooded over loopback from many
@@ -25,7 +25,6 @@ const clientAt = (address: string) => {
   agents.set(address, agent);
   return agent;
 };
-const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
 beforeAll(async () => {
   env = await createIsolatedEnv('credential-flood');
@@ -69,7 +68,7 @@ describe('a flood of wrong Basic passwords', () => {
       const dispatcher = clientAt(`127.0.0.${index + 2}`);
       while (sent < FLOOD_REQUESTS) {
         sent++;
-        const authorization = basic(ADMIN.name, `wrong-${sent}`);
+        const authorization = basicAuth(ADMIN.name, `wrong-${sent}`);
         flood.push(await timed(`${recon.url}/api/findings`, { headers: { authorization }, dispatcher }));
       }
     };
@@ -110,7 +109,7 @@ describe('limits by the socket address', () => {
   it('after ten wrong Basic tries the right password is 429 from that address, and 200 from another', async () => {
     const get = (password: string, address: string) =>
       timed(`${recon.url}/api/session`, {
-        headers: { authorization: basic(ADMIN.name, password) },
+        headers: { authorization: basicAuth(ADMIN.name, password) },
         dispatcher: clientAt(address),
       });
     const statuses: number[] = [];
@@ -121,7 +120,7 @@ describe('limits by the socket address', () => {
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
     // X-Forwarded-For is not believed: the address is the socket's.
     const forwarded = await timed(`${recon.url}/api/session`, {
-      headers: { authorization: basic(ADMIN.name, ADMIN.password), 'x-forwarded-for': '203.0.113.9' },
+      headers: { authorization: basicAuth(ADMIN.name, ADMIN.password), 'x-forwarded-for': '203.0.113.9' },
       dispatcher: clientAt('127.0.2.1'),
     });
     expect(forwarded.status).toBe(429);
@@ -137,7 +136,7 @@ describe('timing', () => {
         const password = `wrong-${i}`;
         const init =
           path === 'basic'
-            ? { headers: { authorization: basic(name, password) } }
+            ? { headers: { authorization: basicAuth(name, password) } }
             : {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },

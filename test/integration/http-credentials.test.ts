@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
-import { ADMIN_AUTH, addUser } from '../support/users.ts';
+import { ADMIN_AUTH, addUser, basicAuth } from '../support/users.ts';
 
 // Every credential path (sign-in and HTTP Basic) against the current stored user and limited per (name, client) and
 // per client, never per name alone: an attacker must not be able to lock a user out from another address.
@@ -22,7 +22,6 @@ afterAll(async () => {
   await env?.destroy();
 });
 
-const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address, remoteFamily: 'IPv4' } } });
 const passwordOf = (name: string) => `pw-${name}-correct-horse`;
 
@@ -48,12 +47,12 @@ const setPassword = (name: string, role: string, password: string) =>
 describe('credentials are checked against the current stored user', () => {
   it('an old password stops working at once over Basic and sign-in after a change', async () => {
     await addUser(env, 'changer', 'operator');
-    expect((await getAs(basic('changer', passwordOf('changer')))).status).toBe(200);
+    expect((await getAs(basicAuth('changer', passwordOf('changer')))).status).toBe(200);
     expect((await signIn('changer', passwordOf('changer'))).status).toBe(200);
     expect((await setPassword('changer', 'operator', 'a-brand-new-password')).status).toBe(200);
-    expect((await getAs(basic('changer', passwordOf('changer')))).status).toBe(401);
+    expect((await getAs(basicAuth('changer', passwordOf('changer')))).status).toBe(401);
     expect((await signIn('changer', passwordOf('changer'))).status).toBe(401);
-    expect((await getAs(basic('changer', 'a-brand-new-password'))).status).toBe(200);
+    expect((await getAs(basicAuth('changer', 'a-brand-new-password'))).status).toBe(200);
   });
 
   it('a demotion applies at once to a Basic pair verified a moment before', async () => {
@@ -79,7 +78,8 @@ describe('guessing is limited per (name, client) and per client', () => {
   it('after ten wrong Basic tries the right password is 429 for that client, with Retry-After', async () => {
     const right = await addUser(env, 'basic-guessed', 'viewer');
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await getAs(basic('basic-guessed', `wrong-${i}`), '10.2.0.1')).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await getAs(basicAuth('basic-guessed', `wrong-${i}`), '10.2.0.1')).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses[10]).toBe(429);
     const refused = await getAs(right, '10.2.0.1');
@@ -90,7 +90,7 @@ describe('guessing is limited per (name, client) and per client', () => {
   it("someone else's wrong tries do not lock the user out, over sign-in or Basic", async () => {
     const right = await addUser(env, 'victim', 'viewer');
     for (let i = 0; i < 12; i++) await signIn('victim', `wrong-${i}`, '10.3.0.66');
-    for (let i = 0; i < 12; i++) await getAs(basic('victim', `wrong-${i}`), '10.3.0.66');
+    for (let i = 0; i < 12; i++) await getAs(basicAuth('victim', `wrong-${i}`), '10.3.0.66');
     expect((await signIn('victim', passwordOf('victim'), '10.3.0.66')).status).toBe(429);
     expect((await signIn('victim', passwordOf('victim'), '10.3.0.7')).status).toBe(200);
     expect((await getAs(right, '10.3.0.7')).status).toBe(200);
@@ -124,7 +124,7 @@ describe('guessing is limited per (name, client) and per client', () => {
 
 describe('malformed Basic credentials', () => {
   it('a user name holding NUL is a 400 naming the header, never a 500', async () => {
-    const response = await getAs(basic('a\0b', 'whatever-password'));
+    const response = await getAs(basicAuth('a\0b', 'whatever-password'));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/authorization/i);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
-import { ADMIN, ADMIN_AUTH } from '../support/users.ts';
+import { ADMIN, ADMIN_AUTH, basicAuth } from '../support/users.ts';
 
 // Changing a user through POST /api/users against a real Recon and its database: a new password ends the user's
 // open sessions (but the one that made the change, per OWASP), a demotion applies to open sessions at once, and
@@ -25,7 +25,6 @@ afterAll(async () => {
 });
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-const basic = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
 async function saveUser(user: { name: string; role: string; password: string }, headers: Record<string, string>) {
   const response = await recon.app.request('/api/users', {
@@ -96,7 +95,7 @@ describe('the audit of user changes', () => {
     await asAdmin({ name: 'ursula', role: 'admin', password: 'ursula-first-password' });
     await saveUser(
       { name: 'ursula', role: 'operator', password: 'ursula-second-password' },
-      { authorization: basic('ursula', 'ursula-first-password') },
+      { authorization: basicAuth('ursula', 'ursula-first-password') },
     );
     const response = await recon.app.request('/api/audit?limit=500', { headers: { authorization: ADMIN_AUTH } });
     const { items } = (await response.json()) as { items: Array<Record<string, unknown>> };

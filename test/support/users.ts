@@ -4,7 +4,9 @@ import type { Role } from '../../server/auth/user-rules.ts';
 import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
 import type { IsolatedEnv } from './isolated-env.ts';
 
-const basicAuth = (name: string, password: string) => `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+/** An HTTP Basic `Authorization` header value. */
+export const basicAuth = (name: string, password: string) =>
+  `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 
 /** The admin a Recon started with RECON_ADMIN_USER/PASSWORD creates (spawnRecon and startTestRecon pass these). */
 export const ADMIN = { name: 'root-admin', password: 'admin-password-for-tests' };
