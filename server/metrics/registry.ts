@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FINDING_KINDS } from '../../reconcilers/registry.ts';
+import { addRuntimeMetrics } from './runtime.ts';
 import { ageSeconds, type MetricsState } from './state.ts';
 
 // Every Recon metric is defined here, on a registry of its own (never prom-client's global one) so each test
@@ -18,10 +19,10 @@ export interface ReconMetrics {
 
 export interface MetricsOptions {
   /**
-   * Adds Node's process metrics (memory, CPU, event loop lag) with the `recon_` prefix. Off by default: they read
-   * /proc on scrape, which is local and cheap but is I/O, and they start an event-loop monitor per registry.
+   * Adds Node's runtime metrics (runtime.ts). Recon's process turns them on; off by default because each registry
+   * that has them keeps an event-loop monitor and a GC observer running for the life of the process.
    */
-  processMetrics?: boolean;
+  runtimeMetrics?: boolean;
 }
 
 export function createMetrics(state: MetricsState, options: MetricsOptions = {}): ReconMetrics {
@@ -128,6 +129,6 @@ export function createMetrics(state: MetricsState, options: MetricsOptions = {})
     registers,
   });
 
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'recon_' });
+  if (options.runtimeMetrics) addRuntimeMetrics(registry);
   return { registry, pollDuration, actions, orderToDispatch };
 }

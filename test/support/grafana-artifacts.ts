@@ -21,6 +21,7 @@ export interface GrafanaPanel {
   type: string;
   title: string;
   description?: string;
+  gridPos?: { x: number; y: number; w: number; h: number };
   datasource?: { type?: string; uid?: string };
   targets?: GrafanaTarget[];
   panels?: GrafanaPanel[];
@@ -61,6 +62,18 @@ export function loadDashboards(): Dashboard[] {
 /** Every panel, with the panels of collapsed rows (which nest them) flattened in. */
 export function allPanels(dashboard: Dashboard): GrafanaPanel[] {
   return dashboard.json.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+}
+
+/** The panels under an expanded row: those placed below it and above the next row. */
+export function rowPanels(dashboard: Dashboard, title: string): GrafanaPanel[] {
+  const rows = dashboard.json.panels.filter((p) => p.type === 'row');
+  const row = rows.find((p) => p.title === title);
+  if (!row) return [];
+  const top = row.gridPos?.y ?? 0;
+  const bottom = Math.min(...rows.map((r) => r.gridPos?.y ?? 0).filter((y) => y > top), Number.POSITIVE_INFINITY);
+  return dashboard.json.panels.filter(
+    (p) => p.type !== 'row' && (p.gridPos?.y ?? -1) > top && (p.gridPos?.y ?? 0) < bottom,
+  );
 }
 
 export function panelQueries(dashboards: Dashboard[] = loadDashboards()): PanelQuery[] {

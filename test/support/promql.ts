@@ -13,6 +13,22 @@ export function reconMetricNames(expr: string, histograms: ReadonlySet<string>):
 }
 
 /**
+ * Every metric name an expression reads (`recon_`, runtime and others alike), histogram series suffixes mapped back
+ * to the histogram: the names a scrape must expose for the expression to return data.
+ */
+export function metricNames(expr: string, histograms: ReadonlySet<string>): string[] {
+  const names = selectors(expr).map((selector) => selector.replace(/\s*\{[\s\S]*$/, ''));
+  return [
+    ...new Set(
+      names.map((name) => {
+        const base = name.replace(/_(bucket|sum|count)$/, '');
+        return base !== name && histograms.has(base) ? base : name;
+      }),
+    ),
+  ];
+}
+
+/**
  * The instant-vector selectors in an expression (`name{matchers}` or a bare name), without range or offset, so
  * each can be evaluated alone: "does this series exist at all?" Function and keyword names are not selectors.
  */

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../reconcilers/registry.ts';
 import { createMetrics } from '../../server/metrics/registry.ts';
 import { createMetricsState } from '../../server/metrics/state.ts';
-import { allPanels, loadAlertRules, loadDashboards, panelQueries } from '../support/grafana-artifacts.ts';
-import { GRAFANA_BUILTINS, reconMetricNames, variablesIn } from '../support/promql.ts';
+import { allPanels, loadAlertRules, loadDashboards, panelQueries, rowPanels } from '../support/grafana-artifacts.ts';
+import { GRAFANA_BUILTINS, metricNames, reconMetricNames, variablesIn } from '../support/promql.ts';
 
 const dashboards = loadDashboards();
 const rules = loadAlertRules();
 
+/** What Recon's /metrics exposes: its own metrics and, as its process registers them, the runtime ones. */
 async function registeredMetrics() {
-  const metrics = await createMetrics(createMetricsState()).registry.getMetricsAsJSON();
+  const metrics = await createMetrics(createMetricsState(), { runtimeMetrics: true }).registry.getMetricsAsJSON();
   return {
     names: new Set(metrics.map((m) => m.name)),
     histograms: new Set(metrics.filter((m) => String(m.type) === 'histogram').map((m) => m.name)),
@@ -40,7 +41,18 @@ describe('metric names in dashboards and alert rules', () => {
     expect(unknown).toEqual([]);
     // The dashboards cover every Recon metric: a metric nobody charts is one nobody watches.
     const charted = new Set(panelQueries(dashboards).flatMap((q) => reconMetricNames(q.target.expr, histograms)));
-    expect([...names].filter((n) => !charted.has(n))).toEqual([]);
+    expect([...names].filter((n) => n.startsWith('recon_') && !charted.has(n))).toEqual([]);
+  });
+
+  it("names only metrics Recon's scrape exposes, apart from RabbitMQ's own and Prometheus's up", async () => {
+    const { names, histograms } = await registeredMetrics();
+    const isElsewhere = (name: string) => name.startsWith('rabbitmq_') || name === 'up';
+    const unknown = panelQueries(dashboards).flatMap(({ dashboard, panel, target }) =>
+      metricNames(target.expr, histograms)
+        .filter((name) => !isElsewhere(name) && !names.has(name))
+        .map((name) => `${dashboard} panel ${panel.id} ${target.refId}: ${name}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('uses only finding kinds that exist in kind="…" and kind=~"…" matchers', () => {
@@ -50,6 +62,24 @@ describe('metric names in dashboards and alert rules', () => {
     );
     expect(kinds.length).toBeGreaterThan(0);
     expect(kinds.filter((k) => !(FINDING_KINDS as readonly string[]).includes(k))).toEqual([]);
+  });
+});
+
+describe('the "Recon itself" row', () => {
+  const consistency = dashboards.find((d) => d.file === 'recon-consistency.json')!;
+  const exprs = () => rowPanels(consistency, 'Recon itself').flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+
+  it("charts Recon's event-loop lag, heap used and reconciliation cycle duration", () => {
+    expect(exprs().some((e) => /\bnodejs_eventloop_lag_p99_seconds\b/.test(e))).toBe(true);
+    expect(exprs().some((e) => /\bnodejs_heap_size_used_bytes\b/.test(e))).toBe(true);
+    // A reconciliation cycle is one poll of the databases (recordCycle in server/metrics/refresher.ts).
+    expect(exprs().some((e) => /recon_poll_duration_seconds_bucket\{[^}]*source="databases"/.test(e))).toBe(true);
+  });
+
+  it('reads each replica apart: the runtime is per process, so it is never summed across instances', () => {
+    const runtime = exprs().filter((e) => /\bnodejs_|\bprocess_/.test(e));
+    expect(runtime.length).toBeGreaterThan(0);
+    expect(runtime.filter((e) => !/by \(instance\)/.test(e))).toEqual([]);
   });
 });
 
