@@ -8,6 +8,7 @@ import { createMetricsState } from '../../server/metrics/state.ts';
 import { createPgStore } from '../../server/store/pg-store.ts';
 import { createUserStore } from '../../server/store/user-store.ts';
 import { writeJudgements } from '../support/judgement-builders.ts';
+import { checkedAgainstOpenApi } from '../support/openapi.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -56,7 +57,8 @@ interface Page {
   items: Array<{ id: string; key: string; kind: string; state: string; firstSeenAt: string }>;
   nextCursor: string | null;
 }
-const read = (path: string) => app.request(path, { headers: { authorization: viewer } });
+const read = async (path: string) =>
+  checkedAgainstOpenApi('GET', path, await app.request(path, { headers: { authorization: viewer } }));
 const get = async (path: string) => {
   const res = await read(path);
   return { status: res.status, body: (await res.json()) as Page & Partial<ErrorJson> };

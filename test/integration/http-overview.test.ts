@@ -9,6 +9,7 @@ import { createPgStore } from '../../server/store/pg-store.ts';
 import type { ReconStore } from '../../server/store/types.ts';
 import { createUserStore, type UserStore } from '../../server/store/user-store.ts';
 import { writeJudgements } from '../support/judgement-builders.ts';
+import { checkedAgainstOpenApi } from '../support/openapi.ts';
 import { createReconDb, type ReconDb } from '../support/recon-db.ts';
 import { addUserTo } from '../support/users.ts';
 
@@ -30,8 +31,8 @@ function makeApp(overrides: Partial<AppDeps> = {}) {
   const metrics = createMetrics(createMetricsState(() => NOW));
   return createApp({ store, metrics, timeline, isReady: async () => true, now: () => NOW, users, ...overrides });
 }
-const read = (path: string, overrides: Partial<AppDeps> = {}) =>
-  makeApp(overrides).request(path, { headers: { authorization: viewer } });
+const read = async (path: string, overrides: Partial<AppDeps> = {}) =>
+  checkedAgainstOpenApi('GET', path, await makeApp(overrides).request(path, { headers: { authorization: viewer } }));
 
 beforeAll(async () => {
   db = await createReconDb('http_overview');

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../../server/auth/user-rules.ts';
 import { ROUTE_TABLE, type RouteRule } from '../../server/http/route-table.ts';
 import type { Recon } from '../../server/recon.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
+import { checkedAgainstOpenApi } from '../support/openapi.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { requestFor } from '../support/route-requests.ts';
 import { addUser } from '../support/users.ts';
@@ -41,7 +42,13 @@ describe('role × route matrix from the route table', () => {
   const cases = ROUTE_TABLE.flatMap((rule) => CALLERS.map((caller) => ({ rule, caller })));
   it.each(cases)('$rule.method $rule.path as $caller', async ({ rule, caller }) => {
     const headers: Record<string, string> = auth[caller] ? { authorization: auth[caller] } : {};
-    const response = await recon.app.request(requestFor(rule, headers));
+    const request = requestFor(rule, headers);
+    // Every answer, allowed or refused, is what /api/openapi.json says this route answers.
+    const response = await checkedAgainstOpenApi(
+      rule.method,
+      new URL(request.url).pathname,
+      await recon.app.request(request),
+    );
     const want = expected(rule, caller);
     if (want === 'allowed') expect([401, 403]).not.toContain(response.status);
     else expect(response.status, await response.text()).toBe(want);

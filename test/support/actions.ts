@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FindingKind } from '../../reconcilers/registry.ts';
 import type { Recon } from '../../server/recon.ts';
+import { checkedAgainstOpenApi, expectMatchesOpenApi } from './openapi.ts';
 import { ADMIN_AUTH, postJson } from './users.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -27,12 +28,14 @@ export async function act(
       { 'idempotency-key': idempotencyKey },
     ),
   );
-  return { status: response.status, json: await response.json(), headers: response.headers };
+  const json = await response.json();
+  expectMatchesOpenApi('POST', `/api/findings/${encodeURIComponent(findingId)}/actions`, response.status, json);
+  return { status: response.status, json, headers: response.headers };
 }
 
 /** GET through the API as `authorization`: every /api/ route needs a signed-in user, the admin unless told. */
 export async function readApi(recon: Recon, path: string, authorization: string = ADMIN_AUTH): Promise<Response> {
-  return recon.app.request(path, { headers: { authorization } });
+  return checkedAgainstOpenApi('GET', path, await recon.app.request(path, { headers: { authorization } }));
 }
 
 /** GET through the API, failing loudly on anything but 200. */
