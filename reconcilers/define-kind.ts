@@ -51,6 +51,12 @@ export interface Settings {
   'dead-letters': Record<string, never>;
 }
 
+/** What the evidence points to: one of the kind's repairs, or (`action` null) a step outside Recon; and why. */
+export interface Advice<A extends string = string> {
+  action: A | null;
+  why: string;
+}
+
 export interface Reconciler<
   K extends string = string,
   R extends SnapshotName = SnapshotName,
@@ -66,6 +72,13 @@ export interface Reconciler<
   detect(snapshot: Snapshots[R], now: Date, settings: Settings[R]): Judgement<K, E>[];
   /** What is wrong, in a sentence an operator woken at night can act on. */
   explain(evidence: E, key: string): string;
+  /**
+   * The likely cause, reasoned from the evidence alone: Recon sees the databases and the broker, not the services'
+   * logs, so it says what the facts point to ("no dispatch was ever created" vs "its dispatch was cancelled").
+   */
+  cause(evidence: E, key: string): string;
+  /** What to do when the evidence supports one choice; null when it does not (each repair's `whenToChoose` decides). */
+  recommend(evidence: E, key: string): Advice<NoInfer<A>> | null;
   /** Evidence as a mismatch of this kind carries it: the shape, shown by example (docs and tests use it). */
   example: { key: string; evidence: E };
   subjects(evidence: E, key: string): FindingSubjects;

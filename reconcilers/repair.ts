@@ -46,6 +46,10 @@ export interface Repair<E, F = unknown> {
   requires?: readonly Capability[];
   /** What the action will do, in the operator's words, from the finding alone (confirmations, dry runs). */
   describe(evidence: E, key: string): string;
+  /** What the customer gets once it has run: what an operator weighs before pressing. */
+  customerEffect(evidence: E, key: string): string;
+  /** When this repair is the right one, and when it is not. */
+  whenToChoose: string;
   /** What the action changes, for "one live action per target" (two actions on one target never run at once). */
   target(evidence: E, key: string): string;
   /**

@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
 import { isListenHost, loopbackOrigins, toPublicOrigins } from './listen-settings.ts';
+import { type OidcSettings, toOidcSettings } from './oidc-settings.ts';
 import { BAD_ESCAPE_MESSAGE, hasValidEscapes } from './url-escapes.ts';
 import { loadWatchedSystem, readFileIfExists } from './watched-system/load-watched-system.ts';
 import type { WatchedSystem } from './watched-system/model.ts';
@@ -70,6 +71,10 @@ export interface ReconConfig {
     uiDir?: string;
     /** The origins users reach Recon by (RECON_PUBLIC_URL); requests for other host names are refused. */
     publicOrigins: string[];
+    /** Sign-in with an OpenID provider (RECON_OIDC_*); unset: passwords only. */
+    oidc?: OidcSettings;
+    /** RECON_PASSWORD_SIGNIN=false: neither the sign-in form nor HTTP Basic takes a password. */
+    isPasswordSignInOn: boolean;
   };
 }
 
@@ -100,6 +105,7 @@ const DEFAULTS = {
   RECON_SESSION_HOURS: '8',
   RECON_SECURE_COOKIES: 'auto',
   RECON_ACTIONS_PER_MINUTE: '60',
+  RECON_PASSWORD_SIGNIN: 'true',
 } as const;
 
 const FAULT_POINTS = ['after-intent', 'after-confirm'] as const;
@@ -178,6 +184,14 @@ export function loadConfig(
   const metricsToken = env.RECON_METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
     throw new ConfigError('RECON_METRICS_TOKEN must be at least 16 printable characters without spaces');
+  const publicOrigins = publicUrls?.origins ?? loopbackOrigins(port);
+  const oidc = toOidcSettings(env, publicOrigins[0]!);
+  if ('problem' in oidc) throw new ConfigError(oidc.problem);
+  const passwordSignIn = get('RECON_PASSWORD_SIGNIN').toLowerCase();
+  if (!['true', 'false'].includes(passwordSignIn))
+    throw new ConfigError(`RECON_PASSWORD_SIGNIN must be true or false, got "${get('RECON_PASSWORD_SIGNIN')}"`);
+  if (passwordSignIn === 'false' && !oidc.settings)
+    throw new ConfigError('RECON_PASSWORD_SIGNIN=false needs RECON_OIDC_ISSUER: nobody could sign in');
   const leaseSeconds = numberOf('RECON_ACTION_LEASE_SECONDS', 1);
   if (leaseSeconds <= numberOf('RECON_ACTION_CONFIRM_TIMEOUT_SECONDS', 0.1))
     throw new ConfigError('RECON_ACTION_LEASE_SECONDS must exceed RECON_ACTION_CONFIRM_TIMEOUT_SECONDS');
@@ -222,7 +236,9 @@ export function loadConfig(
       actionsPerMinute: numberOf('RECON_ACTIONS_PER_MINUTE', 1),
       metricsToken,
       uiDir: env.RECON_UI_DIR || undefined,
-      publicOrigins: publicUrls?.origins ?? loopbackOrigins(port),
+      publicOrigins,
+      oidc: oidc.settings,
+      isPasswordSignInOn: passwordSignIn === 'true',
     },
   };
 }

@@ -36,6 +36,7 @@ import { createLeaderElection } from './store/leader-election.ts';
 import { migrateStore } from './store/migrate.ts';
 import { createPgStore } from './store/pg-store.ts';
 import { createSessionStore } from './store/session-store.ts';
+import { createSignInStore } from './store/sign-in-store.ts';
 import type { ReconStore } from './store/types.ts';
 import { createUserStore } from './store/user-store.ts';
 import type { DeadLetterQueue, WatchedSystem } from './watched-system/model.ts';
@@ -82,7 +83,7 @@ export async function startRecon(
   logFeatures(config.watched, log);
   const health = createSourceHealthTracker(['orders', 'dispatch', 'rabbitmq', 'recon']);
   const metricsState = createMetricsState();
-  const metrics = createMetrics(metricsState);
+  const metrics = createMetrics(metricsState, { runtimeMetrics: true });
   const latency = createLatencyHistory();
   const leader = createLeaderElection({
     connectionString: config.reconDatabaseUrl,
@@ -229,6 +230,11 @@ export async function startRecon(
     broker,
     users,
     sessions: { store: sessions, ttlMs: config.web.sessionTtlMs, secureCookies: config.web.secureCookies },
+    signIn: {
+      store: createSignInStore(reconPool),
+      oidc: config.web.oidc,
+      isPasswordSignInOn: config.web.isPasswordSignInOn,
+    },
     actionsPerMinute: config.web.actionsPerMinute,
     metricsToken: config.web.metricsToken,
     publicOrigins: config.web.publicOrigins,

@@ -1,3 +1,4 @@
+import { causeOf, recommendFor } from '../dead-letter-advice.ts';
 import { defineKind } from '../define-kind.ts';
 import type { StoredLetter } from '../ports/repair.ts';
 import { redriveRefusal } from '../redrive-destination.ts';
@@ -83,6 +84,12 @@ const redrive = defineRepair<DeadLetterEvidence, RedriveFacts>({
     const origin = `exchange ${exchange}, routing key ${e.originRoutingKeys[0] ?? ''}`;
     return `Redrive dead letter ${e.deadLetterId} to ${origin}, unless order ${e.orderId ?? '?'} already has its dispatch`;
   },
+  customerEffect: (e) =>
+    `The consumer gets the message again${e.orderId ? `; if it takes it, order ${e.orderId} is dispatched` : ''}. ` +
+    'If the order already has its dispatch, nothing is sent.',
+  whenToChoose:
+    'The cause is gone (the consumer is back, or fixed) and the body is readable. Not for a body the consumer ' +
+    'cannot parse: it dies again.',
   target: (e) => `dead-letter:${e.deadLetterId}`,
   async premise({ evidence: { deadLetterId }, messageId: actionMessageId, isRetry }, ports) {
     const letter = await ports.deadLetters.get(deadLetterId);
@@ -146,6 +153,12 @@ const redrive = defineRepair<DeadLetterEvidence, RedriveFacts>({
 /** `discard`: the letter stays in the store, searchable, with the operator's reason. */
 const discard = defineRepair<DeadLetterEvidence, undefined>({
   describe: (e) => `Mark dead letter ${e.deadLetterId} discarded with your reason; it stays searchable`,
+  customerEffect: (e) =>
+    `Nothing reaches the consumer${e.orderId ? `: order ${e.orderId} stays as it is (check it has its dispatch)` : ''}; ` +
+    'the letter stays in Recon with your reason.',
+  whenToChoose:
+    'The message is poison (unparseable), obsolete, or its effect was reached another way. Not while the order it ' +
+    'carries still waits for a courier.',
   target: (e) => `dead-letter:${e.deadLetterId}`,
   // The settle below is conditional on the letter still being stored: that is the premise, checked as it acts.
   premise: async () => holds(undefined),
@@ -170,6 +183,8 @@ export const deadLetter = defineKind({
   explain: (e: DeadLetterEvidence) =>
     `A message ${e.messageId ? `(${e.messageId}) ` : ''}was dead-lettered into ${e.queue} (reason ${e.reason}, ` +
     `${e.count} time(s))${e.orderId ? ` for order ${e.orderId}` : ''}; Recon holds it until it is redriven or discarded.`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
     evidence: {

@@ -1,4 +1,4 @@
-import { defineKind, type GraceSettings } from '../define-kind.ts';
+import { type Advice, defineKind, type GraceSettings } from '../define-kind.ts';
 import type { LiveDispatch, MadeUpOrder } from '../ports/repair.ts';
 import { defineRepair, done, failed, holds, settle, superseded } from '../repair.ts';
 import {
@@ -50,6 +50,12 @@ function detect(snapshot: OrderDispatchSnapshot, now: Date, { graceMs }: GraceSe
 const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: MadeUpOrder; from: LiveDispatch }>({
   requires: ['order-snapshot'],
   describe: (e) => `Create order ${e.orderId} from the order snapshot its dispatch received`,
+  customerEffect: (e) =>
+    `The customer of order ${e.orderId} gets the delivery already under way, and the order exists again (marked ` +
+    'as made up by Recon), so it can be billed, tracked and refunded.',
+  whenToChoose:
+    "The customer did place the order (the dispatch came from the order's own message) and should get it: the " +
+    "usual case, the replenisher's own job. Not when the order was removed on purpose (fraud, a cancellation).",
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
   target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
@@ -80,6 +86,12 @@ const makeUpOrder = defineRepair<DispatchWithoutOrderEvidence, { order: MadeUpOr
 const cancelDispatch = defineRepair<DispatchWithoutOrderEvidence, readonly LiveDispatch[]>({
   requires: ['dispatch-status'],
   describe: (e) => `Cancel every live dispatch of order ${e.orderId}, which does not exist`,
+  customerEffect: (e) =>
+    `The courier(s) stand down and the customer of order ${e.orderId} gets nothing; nobody tells them, and goods ` +
+    'already picked up must be brought back.',
+  whenToChoose:
+    'The order is void on purpose (removed as fraud, cancelled, a test) and nothing should be delivered. Not when ' +
+    'the customer placed it in good faith, and not once a courier is on the way.',
   target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
     if (await ports.orders.getOrder(orderId)) return settle(superseded(`order ${orderId} exists now`));
@@ -107,6 +119,8 @@ export const dispatchWithoutOrder = defineKind({
   detect,
   explain: (e: DispatchWithoutOrderEvidence) =>
     `${e.dispatches.length} live dispatch(es) ride for order ${e.orderId}, which does not exist in the orders database.`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
     evidence: {
@@ -125,3 +139,44 @@ export const dispatchWithoutOrder = defineKind({
   subjects: (e) => ({ orderId: e.orderId, messageId: e.messageId }),
   repairs: { 'make-up-order': makeUpOrder, 'cancel-dispatch': cancelDispatch },
 });
+
+/** Dispatch statuses that say the courier has left with the goods (the dispatch service's own words vary). */
+const IS_UNDER_WAY = /pick|transit|route|deliver|shipped/i;
+const isUnderWay = (e: DispatchWithoutOrderEvidence) => e.dispatches.some((d) => IS_UNDER_WAY.test(d.status ?? ''));
+
+function causeOf(e: DispatchWithoutOrderEvidence): string {
+  if (e.messageId === null)
+    return (
+      'The dispatch names no message, so it was not made from an order.created message: it was written by hand or ' +
+      'by another tool, and nothing says the order ever existed.'
+    );
+  return (
+    "The order's message was published and the dispatch service acted on it, but the order is not in the orders " +
+    'database: its transaction rolled back after the message went out (a publish outside the outbox), or the order ' +
+    'was deleted; and the replenisher, which makes such orders up, has not (it is down or behind).'
+  );
+}
+
+function recommendFor(e: DispatchWithoutOrderEvidence): Advice<'make-up-order' | 'cancel-dispatch'> {
+  if (e.messageId === null)
+    return {
+      action: null,
+      why:
+        'Ask who created the dispatch before acting: a hand-made dispatch may carry no order snapshot to make the ' +
+        'order up from, and cancelling stops a delivery someone arranged.',
+    };
+  if (isUnderWay(e))
+    return {
+      action: 'make-up-order',
+      why:
+        'A courier is already on the way with the goods: cancelling strands them and the customer. Make the order ' +
+        'up so the delivery can be billed and tracked.',
+    };
+  return {
+    action: 'make-up-order',
+    why:
+      "The dispatch came from the order's own message, so the customer placed it; the system's replenisher would " +
+      'make it up, and make-up-order does its job (it refuses if the snapshot does not describe an order). Cancel ' +
+      'only if you know the order was removed on purpose.',
+  };
+}

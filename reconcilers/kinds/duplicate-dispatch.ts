@@ -1,4 +1,4 @@
-import { defineKind, type GraceSettings } from '../define-kind.ts';
+import { type Advice, defineKind, type GraceSettings } from '../define-kind.ts';
 import type { LiveDispatch } from '../ports/repair.ts';
 import { defineRepair, done, holds, settle, superseded } from '../repair.ts';
 import {
@@ -59,6 +59,12 @@ const cancelExtras = defineRepair<DuplicateDispatchEvidence, { kept: LiveDispatc
   requires: ['dispatch-status'],
   describe: (e) =>
     `Cancel the extra dispatches ${JSON.stringify(e.extraDispatchIds)} of order ${e.orderId}, keeping ${e.keptDispatchId}`,
+  customerEffect: (e) =>
+    `The customer of order ${e.orderId} keeps one courier (dispatch ${e.keptDispatchId}); the extra couriers stand ` +
+    'down, so nothing is delivered twice.',
+  whenToChoose:
+    'The order needs one courier, which is nearly always. Not when the order ships in several parcels by design ' +
+    '(several dispatches on purpose).',
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
   target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, isRetry }, ports) {
@@ -88,6 +94,8 @@ export const duplicateDispatch = defineKind({
   detect,
   explain: (e: DuplicateDispatchEvidence) =>
     `Order ${e.orderId} has ${e.liveDispatches} live dispatches; it needs one (the oldest, ${e.keptDispatchId}).`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
     evidence: {
@@ -114,3 +122,28 @@ export const duplicateDispatch = defineKind({
   subjects: (e) => ({ orderId: e.orderId, messageId: null }),
   repairs: { 'cancel-dispatch': cancelExtras },
 });
+
+/** One message processed twice, or two messages for one order: the dispatches' message ids tell which. */
+function causeOf(e: DuplicateDispatchEvidence): string {
+  const ids = new Set(e.dispatches.map((d) => d.messageId));
+  if (ids.has(null))
+    return 'Some of the dispatches name no message, so at least one was not made by the dispatch service from a message.';
+  if (ids.size === 1)
+    return (
+      'The dispatch service processed the same message more than once (a redelivery after a crash) without ' +
+      'checking its inbox: its consumer is not idempotent.'
+    );
+  return (
+    'Different messages asked for this order: a redeliver or republish (a new message id) reached the dispatch ' +
+    'service though the first message had been, or was later, processed.'
+  );
+}
+
+function recommendFor(e: DuplicateDispatchEvidence): Advice<'cancel-dispatch'> {
+  return {
+    action: 'cancel-dispatch',
+    why:
+      `One courier is enough. Cancelling the extras keeps the oldest dispatch (${e.keptDispatchId}), the one the ` +
+      "customer's tracking most likely shows.",
+  };
+}

@@ -1,4 +1,4 @@
-import { defineKind } from '../define-kind.ts';
+import { type Advice, defineKind } from '../define-kind.ts';
 import type { OrderReferencesSnapshot } from '../snapshots/order-references.ts';
 import { type Judgement, judgementsOf } from '../vocabulary.ts';
 
@@ -47,6 +47,8 @@ export const malformedOrderReference = defineKind({
   explain: (e: MalformedOrderReferenceEvidence) =>
     `${e.liveDispatches} live dispatch(es) reference order "${e.reference}", which cannot be an order id (${e.problem}): ` +
     'no order can ever match them, so fix the reference or cancel them.',
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: 'TEST-1',
     evidence: {
@@ -59,3 +61,19 @@ export const malformedOrderReference = defineKind({
   subjects: () => ({ orderId: null, messageId: null }),
   repairs: {},
 });
+
+function causeOf(e: MalformedOrderReferenceEvidence): string {
+  return (
+    `A dispatch was written with a reference that is not an order id (${e.problem}): by hand, by a test, or by a ` +
+    'producer that sends another id format.'
+  );
+}
+
+function recommendFor(_e: MalformedOrderReferenceEvidence): Advice<never> {
+  return {
+    action: null,
+    why:
+      'Fix the reference or cancel the dispatch in the dispatch database by hand; Recon acts only on references ' +
+      'that are order ids.',
+  };
+}

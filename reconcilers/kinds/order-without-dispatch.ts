@@ -1,4 +1,4 @@
-import { defineKind, type GraceSettings } from '../define-kind.ts';
+import { type Advice, defineKind, type GraceSettings } from '../define-kind.ts';
 import type { OrderRecord } from '../ports/repair.ts';
 import { defineRepair, done, failed, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
 import { liveDispatches, type OrderDispatchSnapshot } from '../snapshots/order-dispatch.ts';
@@ -63,6 +63,11 @@ const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord & { mes
   requires: ['message-body'],
   describe: (e) =>
     `Publish order.created for order ${e.orderId} again (a new message id) so the dispatch service assigns a courier`,
+  customerEffect: (e) =>
+    `The customer of order ${e.orderId} gets a courier, late; if a dispatch appeared meanwhile, nothing is sent.`,
+  whenToChoose:
+    'The order still needs a courier and the dispatch service is consuming (its queue has consumers, no growing ' +
+    'dead letters or stuck unacked messages). Not while the dispatch service is down: the copy would wait too.',
   // The key is the order id: one live action per order, whatever its kind (no make-up while a cancel runs).
   target: (_e, orderId) => `order:${orderId}`,
   async premise({ evidence: { orderId }, messageId, isRetry }, ports) {
@@ -107,6 +112,8 @@ export const orderWithoutDispatch = defineKind({
   explain: (e: OrderWithoutDispatchEvidence) =>
     `Order ${e.orderId} was placed at ${e.orderCreatedAt} and has no live dispatch: no courier is assigned.` +
     (e.cancelledDispatches > 0 ? ` It had ${e.cancelledDispatches} dispatch(es), all cancelled.` : ''),
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '8c1f2a3b-0d4e-4f50-8a6b-7c8d9e0f1a2b',
     evidence: {
@@ -119,3 +126,34 @@ export const orderWithoutDispatch = defineKind({
   subjects: (e) => ({ orderId: e.orderId, messageId: null }),
   repairs: { redeliver },
 });
+
+// The evidence holds the order and its dispatch rows, not the outbox or the consumer's inbox (the order's timeline
+// shows those): a cancelled dispatch is the one fact that tells "removed" from "never created".
+function causeOf(e: OrderWithoutDispatchEvidence): string {
+  if (e.cancelledDispatches > 0)
+    return (
+      `Its dispatch was created and later cancelled (${e.cancelledDispatches} cancelled), by a person, a ` +
+      'cancel-dispatch action or the dispatch service, while the order still needs a courier.'
+    );
+  return (
+    'The dispatch service never created a dispatch for it: the order.created message was not published (a stuck ' +
+    'outbox finding for this order), was dead-lettered (a dead letter for it), or was consumed and its dispatch ' +
+    'lost. The order timeline shows which.'
+  );
+}
+
+function recommendFor(e: OrderWithoutDispatchEvidence): Advice<'redeliver'> {
+  if (e.cancelledDispatches > 0)
+    return {
+      action: null,
+      why:
+        'Its dispatch was cancelled once: open the order timeline to see who cancelled it. If that was deliberate ' +
+        '(the order is being cancelled), do nothing; otherwise redeliver.',
+    };
+  return {
+    action: 'redeliver',
+    why:
+      'The order never had a courier and still needs one. Redeliver is safe: Recon checks first that no dispatch ' +
+      "appeared, and the dispatch service's inbox absorbs a duplicate of its own message.",
+  };
+}

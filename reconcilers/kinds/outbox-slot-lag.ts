@@ -1,4 +1,4 @@
-import { defineKind } from '../define-kind.ts';
+import { type Advice, defineKind } from '../define-kind.ts';
 import type { ReplicationSlotsSnapshot } from '../snapshots/replication-slots.ts';
 import { type Judgement, judgementsOf } from '../vocabulary.ts';
 
@@ -63,6 +63,8 @@ export const outboxSlotLag = defineKind({
         : e.slot === '(no slot)'
           ? `The database has no logical replication slot: no connector reads the outbox, so its messages are not going out.`
           : `Replication slot ${e.slot} does not exist: no connector reads the outbox, so its messages are not going out.`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: 'debezium_orders',
     evidence: {
@@ -77,3 +79,29 @@ export const outboxSlotLag = defineKind({
   subjects: () => ({ orderId: null, messageId: null }),
   repairs: {},
 });
+
+function causeOf(e: OutboxSlotLagEvidence): string {
+  if (!e.exists && e.candidates.length > 1)
+    return "Recon is not told which slot is the connector's, so it cannot tell whether the connector keeps up.";
+  if (!e.exists)
+    return "The connector's replication slot is gone (dropped, or the connector never started), so nothing reads the outbox.";
+  if (!e.isActive)
+    return 'No connector is attached to the slot: the connector (Debezium) is stopped or crashed; the slot keeps the WAL for it.';
+  return 'A connector is attached but confirms WAL too slowly: it is retrying an error or is overloaded.';
+}
+
+function recommendFor(e: OutboxSlotLagEvidence): Advice<never> {
+  if (!e.exists && e.candidates.length > 1)
+    return { action: null, why: "Name the connector's slot in outbox.replicationSlot and restart Recon." };
+  if (!e.exists)
+    return {
+      action: null,
+      why:
+        'Restart the connector so it creates its slot again; outbox rows written while it was gone are lost to it ' +
+        'and need a re-snapshot.',
+    };
+  return {
+    action: null,
+    why: `${e.isActive ? 'Read the connector logs, then restart it' : 'Start the connector'} and watch the lag fall; no Recon action repairs this.`,
+  };
+}

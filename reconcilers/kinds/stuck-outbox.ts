@@ -1,4 +1,4 @@
-import { defineKind, type GraceSettings } from '../define-kind.ts';
+import { type Advice, defineKind, type GraceSettings } from '../define-kind.ts';
 import type { OutboxRecord } from '../ports/repair.ts';
 import { defineRepair, done, failed, holds, settle, superseded, toPublishOutcome } from '../repair.ts';
 import type { OutboxSnapshot } from '../snapshots/outbox.ts';
@@ -62,6 +62,12 @@ const republish = defineRepair<StuckOutboxEvidence, OutboxRecord & { body: Buffe
   requires: ['outbox-republish'],
   describe: (e) =>
     `Republish outbox message ${e.messageId} of order ${e.orderId ?? '(not named)'} and mark it published on the broker's confirm`,
+  customerEffect: (e) =>
+    `The consumer gets the message${e.orderId ? ` of order ${e.orderId}` : ''}, late (for an order: its courier is ` +
+    'assigned); a copy it already processed is absorbed by its inbox (same message id).',
+  whenToChoose:
+    'The outbox library gave up on the row, or the relay runs again and this row stayed behind. Not while the relay ' +
+    'is down: republishing one row does not bring the others out.',
   target: (_e, messageId) => `outbox:${messageId}`,
   async premise({ evidence: { messageId }, isRetry }, ports) {
     const row = await ports.orders.getOutbox(messageId);
@@ -110,6 +116,8 @@ export const stuckOutbox = defineKind({
     `Outbox message ${e.messageId}${e.eventType ? ` (${e.eventType})` : ''} of order ${e.orderId ?? '(not named)'} ` +
     `was written at ${e.createdAt} and ${e.hasFailed ? 'its library gave up publishing it' : 'is still not published'}` +
     `${e.attempts === null ? '' : ` after ${e.attempts} attempt(s)`}${e.lastError ? `; last error: ${e.lastError}` : ''}.`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '7d1c0f7e-4a55-4b4e-9a51-0c7bb0c0f001',
     evidence: {
@@ -126,3 +134,33 @@ export const stuckOutbox = defineKind({
   subjects: (e) => ({ orderId: e.orderId, messageId: e.messageId }),
   repairs: { republish },
 });
+
+function causeOf(e: StuckOutboxEvidence): string {
+  if (e.hasFailed)
+    return (
+      `The outbox library gave up on it${e.attempts === null ? '' : ` after ${e.attempts} attempt(s)`}` +
+      `${e.lastError ? ` (${e.lastError})` : ''}: it will not try again on its own.`
+    );
+  if (e.lastError)
+    return `The relay keeps trying and failing (${e.lastError}): the broker refuses it or cannot be reached.`;
+  return (
+    'The relay has not published it and recorded no error: the relay is stopped, crashed before the confirm, or is ' +
+    'far behind. Several stuck outbox findings at once point to the relay, not to this message.'
+  );
+}
+
+function recommendFor(e: StuckOutboxEvidence): Advice<'republish'> {
+  if (e.hasFailed)
+    return {
+      action: 'republish',
+      why:
+        'The library will not retry a failed row. Republish sends it with its own message id, so if it did arrive ' +
+        "after all, the consumer's inbox absorbs the copy.",
+    };
+  return {
+    action: null,
+    why:
+      'The relay still owns this row: make sure the relay runs (and the broker accepts) first; republish only if ' +
+      'the row stays stuck once it does.',
+  };
+}

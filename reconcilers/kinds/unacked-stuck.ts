@@ -1,4 +1,4 @@
-import { type BrokerSettings, defineKind } from '../define-kind.ts';
+import { type Advice, type BrokerSettings, defineKind } from '../define-kind.ts';
 import type { QueueStats } from '../ports/broker.ts';
 import type { BrokerSnapshot, SuccessfulPoll } from '../snapshots/broker-polls.ts';
 import { type BrokerWindow, hasIncreased, heldSince, toBrokerWindow } from '../snapshots/broker-window.ts';
@@ -107,6 +107,8 @@ export const unackedStuck = defineKind({
   explain: (e: UnackedStuckEvidence) =>
     `Queue ${e.queue} holds ${e.unacked} delivered, unacknowledged message(s) and its consumers have acked nothing` +
     `${e.ackUnchangedSince ? ` since ${e.ackUnchangedSince}` : ''}: a consumer took them and is stuck.`,
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: 'dispatch.order-created',
     evidence: {
@@ -133,3 +135,21 @@ export const unackedStuck = defineKind({
   subjects: () => ({ orderId: null, messageId: null }),
   repairs: {},
 });
+
+function causeOf(e: UnackedStuckEvidence): string {
+  const waiting = e.ready ? ` Meanwhile ${e.ready} message(s) wait behind them.` : '';
+  return (
+    `A consumer holds ${e.unacked} delivery(ies) and acks nothing: it is alive (a dead consumer's deliveries go ` +
+    `back to the queue) but hung, on a call without a timeout or a deadlock.${waiting}`
+  );
+}
+
+function recommendFor(e: UnackedStuckEvidence): Advice<never> {
+  const who = e.consumers?.[0]?.connection ?? e.consumers?.[0]?.channel;
+  return {
+    action: null,
+    why:
+      `Restart the stuck consumer${who ? ` (${who})` : ''}: its unacked deliveries go back to the queue and are ` +
+      'delivered again. Recon cannot ack for another process.',
+  };
+}

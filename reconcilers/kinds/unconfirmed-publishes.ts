@@ -1,4 +1,4 @@
-import { type BrokerSettings, defineKind } from '../define-kind.ts';
+import { type Advice, type BrokerSettings, defineKind } from '../define-kind.ts';
 import type { ChannelStats } from '../ports/broker.ts';
 import type { BrokerSnapshot, SuccessfulPoll } from '../snapshots/broker-polls.ts';
 import { type BrokerWindow, heldSince, toBrokerWindow } from '../snapshots/broker-window.ts';
@@ -95,6 +95,8 @@ export const unconfirmedPublishes = defineKind({
     `Channel ${e.channel} of connection ${e.connection ?? '(unknown)'} holds ${e.unconfirmed} publish(es) the broker ` +
     `has not confirmed${e.unconfirmedSince ? ` since ${e.unconfirmedSince}` : ''}: the publisher is waiting and ` +
     'nothing comes back.',
+  cause: causeOf,
+  recommend: recommendFor,
   example: {
     key: '10.0.0.5:51234 -> 10.0.0.9:5672 (1)',
     evidence: {
@@ -112,3 +114,20 @@ export const unconfirmedPublishes = defineKind({
   subjects: () => ({ orderId: null, messageId: null }),
   repairs: {},
 });
+
+function causeOf(e: UnconfirmedPublishesEvidence): string {
+  const [first, ...rest] = e.unconfirmedByPoll.filter((n): n is number => n !== null);
+  const isGrowing = first !== undefined && rest.length > 0 && rest.at(-1)! > first;
+  return isGrowing
+    ? 'The publisher keeps sending and the broker confirms nothing: the broker is blocking publishers (a memory or disk alarm) or cannot write.'
+    : 'The broker has not answered these publishes for several polls: a stuck channel, or a broker under flow control.';
+}
+
+function recommendFor(_e: UnconfirmedPublishesEvidence): Advice<never> {
+  return {
+    action: null,
+    why:
+      "Check the broker's alarms (memory, disk) and its logs; if the broker is healthy, restart the publisher. " +
+      'Messages it never got confirmed stay in its outbox and go out again.',
+  };
+}

@@ -6,16 +6,19 @@ import type { ActionService } from '../actions/action-service.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BrokerView } from '../broker-poller.ts';
 import type { LatencyHistory } from '../metrics/latency-history.ts';
+import type { OidcSettings } from '../oidc-settings.ts';
 import type { ActionStore } from '../store/action-types.ts';
 import type { BulkStore } from '../store/bulk-store.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { SessionStore } from '../store/session-store.ts';
+import type { SignInStore } from '../store/sign-in-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { assertEveryRouteListed, installAccessGuards } from './access.ts';
 import { ApiError, sendError, toApiError } from './api-error.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
 import { limitBodiesBeforeAuth } from './body-limits.ts';
+import { compressResponses } from './compression.ts';
 import { createCredentialChecker } from './credentials.ts';
 import { guardHost, hstsOverHttps } from './host-guard.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -25,6 +28,8 @@ import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { eventsRoutes } from './routes-events.ts';
 import { findingsRoutes } from './routes-findings.ts';
 import { healthRoutes } from './routes-health.ts';
+import { oidcRoutes, refusePasswords } from './routes-oidc.ts';
+import { openApiRoutes } from './routes-openapi.ts';
 import { ordersRoutes } from './routes-orders.ts';
 import { overviewRoutes } from './routes-overview.ts';
 import { sessionRoutes } from './routes-session.ts';
@@ -55,6 +60,8 @@ export interface AppDeps {
   broker?: BrokerView;
   /** Users who may sign in; without it nobody is signed in and every role-checked route answers 401. */
   users?: UserStore;
+  /** Sign-ins audited, an OpenID provider, passwords turned off (RECON_PASSWORD_SIGNIN=false); needs `sessions`. */
+  signIn?: { store: SignInStore; oidc?: OidcSettings; isPasswordSignInOn: boolean };
   /** Browser sessions (cookie + CSRF token); without them only HTTP Basic signs in. */
   sessions?: { store: SessionStore; ttlMs: number; secureCookies: boolean | 'auto' };
   /** Repair actions per user per minute (POST of an action or a bulk); default 60. */
@@ -108,6 +115,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   );
   app.use(hstsOverHttps(deps.publicOrigins ?? []));
   app.use(guardHost({ publicOrigins: deps.publicOrigins ?? [], isMetricsTokenSet: !!deps.metricsToken }));
+  app.use(compressResponses());
   // Findings carry business data: no shared cache may keep a copy.
   app.use('/api/*', async (c, next) => {
     await next();
@@ -117,7 +125,8 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   // Before authentication: an anonymous client must not make Recon read or parse a large body.
   app.use('/api/*', limitBodiesBeforeAuth({ 'POST /api/bulk-actions': BULK_BODY_LIMIT_BYTES }));
   // One checker for sign-in and Basic: they share the failure limits and the bounded password hashing.
-  const checkCredentials = deps.users && createCredentialChecker(deps.users);
+  const checkCredentials =
+    deps.users && (deps.signIn?.isPasswordSignInOn === false ? refusePasswords : createCredentialChecker(deps.users));
   if (checkCredentials) app.use('/api/*', authenticate(checkCredentials, deps.sessions?.store));
   else
     app.use('/api/*', async (c, next) => {
@@ -133,12 +142,22 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
 
   app.route('/', uiRoutes(deps.uiDir));
   app.route('/', healthRoutes({ ...deps, registry: deps.metrics.registry, logger }));
+  app.route('/', openApiRoutes(deps.version));
   if (checkCredentials && deps.sessions) {
     const { store: sessions, ttlMs, secureCookies } = deps.sessions;
-    app.route('/', sessionRoutes({ checkCredentials, sessions, ttlMs, secureCookies, isReadOnly: !!deps.isReadOnly }));
+    const signIns = deps.signIn?.store;
+    app.route(
+      '/',
+      sessionRoutes({ checkCredentials, sessions, ttlMs, secureCookies, isReadOnly: !!deps.isReadOnly, signIns }),
+    );
+    if (deps.signIn)
+      app.route(
+        '/',
+        oidcRoutes({ ...deps.signIn, signIns: deps.signIn.store, sessions, ttlMs, secureCookies, logger }),
+      );
   }
   if (deps.users) app.route('/', usersRoutes(deps.users, logger));
-  app.route('/', findingsRoutes(deps.store));
+  app.route('/', findingsRoutes(deps.store, deps.actions?.store));
   app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
   if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
   if (deps.actions) {

@@ -19,7 +19,7 @@ import type {
 const MAX_REASON = 1_000;
 const MAX_KEY = 200;
 
-const actionBody = z.object({
+export const actionBody = z.object({
   action: z.enum(ACTION_NAMES),
   reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(MAX_REASON),
   /** Runs again after the named action settled (failed): a retry is said, never inferred from timing. */
@@ -32,14 +32,14 @@ const page = {
     .regex(/^\d{1,18}$/, 'must be the seq of an earlier item')
     .optional(),
 };
-const actionsQuery = z.object({
+export const actionsQuery = z.object({
   status: z.enum(['pending', 'in-doubt', 'done', 'failed', 'superseded', 'needs-attention']).optional(),
   findingId: z.string().max(600).optional(),
   bulkId: z.uuid().optional(),
   ...page,
 });
-const auditQuery = z.object({ actionId: z.uuid().optional(), ...page });
-const findingParam = z.object({ id: z.string().min(1).max(600) });
+export const auditQuery = z.object({ actionId: z.uuid().optional(), ...page });
+export const findingParam = z.object({ id: z.string().min(1).max(600) });
 
 /** POST an action on a finding; list actions and the audit log. Roles: server/http/route-table.ts. */
 export function actionsRoutes(service: ActionService, actions: ActionStore) {

@@ -19,7 +19,7 @@ export const BULK_BODY_LIMIT_BYTES = MAX_BULK_ITEMS * (MAX_FINDING_ID_LENGTH + 3
 /** A running bulk whose runner has not been heard of for this long was interrupted (its replica stopped). */
 const INTERRUPTED_AFTER_MS = 60_000;
 
-const bulkBody = z
+export const bulkBody = z
   .object({
     action: z.enum(ACTION_NAMES),
     reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(1_000),
@@ -29,6 +29,12 @@ const bulkBody = z
     ratePerSecond: z.number().min(0.1).max(500).default(20),
   })
   .refine((b) => (b.findingIds === undefined) !== (b.filter === undefined), 'give either findingIds or filter');
+
+export const progressQuery = z.object({
+  /** A previous page's `nextAfter`. */
+  after: z.coerce.number().int().min(-1).default(-1),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
 
 export interface BulkRouteDeps {
   bulk: BulkActions;
@@ -86,14 +92,7 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems, isR
   app.get('/api/bulk-actions/:id', async (c) => {
     const record = await bulks.get(c.req.param('id'));
     if (!record) throw new ApiError(404, 'no such bulk action');
-    const query = parseOrThrow(
-      z.object({
-        after: z.coerce.number().int().min(-1).default(-1),
-        limit: z.coerce.number().int().min(1).max(1000).default(200),
-      }),
-      c.req.query(),
-      'query',
-    );
+    const query = parseOrThrow(progressQuery, c.req.query(), 'query');
     const [counts, items] = await Promise.all([
       bulks.counts(record.id),
       bulks.items(record.id, query.after, query.limit),

@@ -10,13 +10,14 @@ import type { DeadLetterJson, DeadLetterPageJson } from './wire.ts';
 const MAX_PAGE_SIZE = 500;
 const rowId = z.string().regex(/^\d{1,18}$/, 'must be a dead letter id');
 
-const listQuery = z.object({
+export const deadLettersQuery = z.object({
   reason: optionalText(100),
   /** An order id or message id (exact), or text in a parseable body. */
   q: optionalText(200),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: rowId.optional(),
 });
+export const deadLetterParams = z.object({ id: rowId });
 
 // Everything a dead letter holds came from a producer or the broker: it leaves here as JSON data only, and the
 // UI renders it as text (DESIGN: Security).
@@ -24,12 +25,12 @@ export function deadLettersRoutes(store: DeadLetterStore): Hono {
   const app = new Hono();
 
   app.get('/api/dead-letters', async (c) => {
-    const query = parseOrThrow(listQuery, withoutEmpty(c.req.query()), 'query parameter');
+    const query = parseOrThrow(deadLettersQuery, withoutEmpty(c.req.query()), 'query parameter');
     return c.json<DeadLetterPageJson>(asJson(await store.listDeadLetters(query)));
   });
 
   app.get('/api/dead-letters/:id', async (c) => {
-    const { id } = parseOrThrow(z.object({ id: rowId }), c.req.param(), 'path parameter');
+    const { id } = parseOrThrow(deadLetterParams, c.req.param(), 'path parameter');
     const letter = await store.getDeadLetter(id);
     if (!letter) throw new ApiError(404, `no dead letter ${id}`);
     return c.json<DeadLetterJson>(asJson(toDeadLetterView(letter)));

@@ -11,7 +11,7 @@ import { toTimelineEvents } from './timeline-events.ts';
 import { badRequest, parseOrThrow } from './validate.ts';
 import type { OrderTimelineJson } from './wire.ts';
 
-const params = z.object({ orderId: z.string().trim().min(1).max(512) });
+export const timelineParams = z.object({ orderId: z.string().trim().min(1).max(512) });
 
 /**
  * The order id in the canonical text findings are keyed by (a uuid in lower case, a number without leading zeros),
@@ -38,7 +38,10 @@ export function ordersRoutes(
   const app = new Hono();
 
   app.get('/api/orders/:orderId/timeline', async (c) => {
-    const orderId = await orderKeyOrThrow(timeline, parseOrThrow(params, c.req.param(), 'path parameter').orderId);
+    const orderId = await orderKeyOrThrow(
+      timeline,
+      parseOrThrow(timelineParams, c.req.param(), 'path parameter').orderId,
+    );
     const [read, findings, letters] = await Promise.all([
       timeline.orderHistory(orderId),
       store.findingsForOrder(orderId),

@@ -10,7 +10,7 @@ import { toQueueHistory, toQueuesNow } from './broker-overview.ts';
 import { parseOrThrow, withoutEmpty } from './validate.ts';
 import type { FeatureJson, OverviewJson, SourcesJson } from './wire.ts';
 
-const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
+export const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
 
 /** Minute buckets up to two hours; beyond that wider buckets keep a chart at about 120 points per kind. */
 export function bucketSecondsFor(minutes: number): number {

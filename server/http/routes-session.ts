@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { SessionStore } from '../store/session-store.ts';
+import type { SignInStore } from '../store/sign-in-store.ts';
 import { ApiError } from './api-error.ts';
 import { type AuthEnv, refusalOf, SESSION_COOKIE } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 import type { CredentialChecker } from './credentials.ts';
+import { setSessionCookie } from './session-cookie.ts';
 import { parseOrThrow } from './validate.ts';
 import type { SessionJson } from './wire.ts';
 
@@ -17,9 +19,11 @@ export interface SessionDeps {
   isReadOnly: boolean;
   /** `auto`: Secure when the request came over HTTPS (directly or per X-Forwarded-Proto). */
   secureCookies: boolean | 'auto';
+  /** Audits each sign-in; without it sign-ins are not audited. */
+  signIns?: SignInStore;
 }
 
-const signInBody = z.object({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
+export const signInBody = z.object({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
 
 /** Signing in and out of the browser session; who is signed in, with the CSRF token the UI must send back. */
 export function sessionRoutes(deps: SessionDeps) {
@@ -37,14 +41,8 @@ export function sessionRoutes(deps: SessionDeps) {
     if (check.status === 'wrong') throw new ApiError(401, 'wrong user name or password');
     if (check.status !== 'ok') throw refusalOf(check, body.name);
     const { token, session } = await deps.sessions.create(check.user.name, deps.ttlMs);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      maxAge: Math.floor(deps.ttlMs / 1000),
-      secure:
-        deps.secureCookies === 'auto' ? isHttps(c.req.url, c.req.header('x-forwarded-proto')) : deps.secureCookies,
-    });
+    await deps.signIns?.auditSignIn({ ...session.user, how: 'password' });
+    setSessionCookie(c, token, deps);
     return c.json<SessionJson>({ user: session.user, csrfToken: session.csrfToken, readOnly: deps.isReadOnly });
   });
 
@@ -57,6 +55,3 @@ export function sessionRoutes(deps: SessionDeps) {
 
   return app;
 }
-
-const isHttps = (url: string, forwardedProto: string | undefined) =>
-  new URL(url).protocol === 'https:' || forwardedProto?.split(',')[0]?.trim() === 'https';

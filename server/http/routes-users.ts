@@ -9,7 +9,7 @@ import { type AuthEnv, currentUser, SESSION_COOKIE } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
 import type { UserJson, UserListJson } from './wire.ts';
 
-const userBody = z.object({
+export const userBody = z.object({
   name: z.string().regex(USER_NAME, USER_NAME_RULE),
   role: z.enum(ROLES),
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),

@@ -67,6 +67,14 @@ export interface SignInBody {
   password: string;
 }
 
+/** GET /api/sign-in-options: what the sign-in page offers (anyone may ask; nothing in it is secret). */
+export interface SignInOptionsJson {
+  /** False when RECON_PASSWORD_SIGNIN=false: no password form, and HTTP Basic is refused too. */
+  password: boolean;
+  /** The OpenID provider: its name for the button, and where the button goes. */
+  oidc: { name: string; startUrl: string } | null;
+}
+
 /** POST /api/users: creates the user (201) or sets its role and password (200); answers a UserJson. */
 export type UserBody = UserJson & { password: string };
 
@@ -102,9 +110,28 @@ export interface FindingPageJson {
 /** GET /api/findings/:id: the finding, what its kind calls it and says of it, and each action's effect in words. */
 export type FindingDetailJson = FindingJson & {
   title: string;
+  /** What is wrong, in a sentence. */
   explanation: string;
-  actionDetails: Array<{ action: ActionName; description: string }>;
+  /** The likely cause, reasoned from the evidence alone. */
+  cause: string;
+  /** What the evidence points to; null when it does not settle it. `action` null: a step outside Recon. */
+  recommendation: { action: ActionName | null; why: string } | null;
+  actionDetails: ActionDetailJson[];
+  /** The newest action on this finding, to follow it to its end; null when none was taken. */
+  latestAction: ActionJson | null;
+  /** Resolved: the done action taken before it resolved (null: it resolved on its own, or before any action). */
+  resolvedBy: ActionJson | null;
 };
+
+export interface ActionDetailJson {
+  action: ActionName;
+  /** What the action does, in the operator's words. */
+  description: string;
+  /** What the customer gets once it has run. */
+  customerEffect: string;
+  /** When this action is the right one, and when it is not. */
+  whenToChoose: string;
+}
 
 export type OverviewQuery = { minutes?: number };
 
@@ -357,7 +384,9 @@ export interface AuditEntryJson {
     | 'user-created'
     | 'user-promoted'
     | 'user-demoted'
-    | 'user-password-changed';
+    | 'user-password-changed'
+    /** `detail` says how: `password` or `openid <issuer>`; `newRole` is the role granted. */
+    | 'user-signed-in';
   actor: string;
   role: string;
   action: string;

@@ -74,7 +74,7 @@ export interface AuditEntry {
   id: string;
   at: Date;
   actionId: string | null;
-  event: 'requested' | 'outcome' | 'swept' | UserEvent;
+  event: 'requested' | 'outcome' | 'swept' | UserEvent | 'user-signed-in';
   actor: string;
   role: string;
   action: string;

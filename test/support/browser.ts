@@ -38,7 +38,8 @@ export async function signInThroughUi(page: Page, baseUrl: string, name: string,
   await page.getByTestId('signin-name').fill(name);
   await page.getByTestId('signin-password').fill(password);
   await page.getByTestId('signin-submit').click();
-  await page.getByTestId('user-badge').waitFor();
+  // Attached, not visible: on a phone the badge is in the folded menu.
+  await page.getByTestId('user-badge').waitFor({ state: 'attached' });
 }
 
 /** A full-page screenshot under test-results/screenshots, for a person to look at after the run. */

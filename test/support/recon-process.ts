@@ -15,7 +15,8 @@ export interface ReconProcess {
 
 /** Recon as its own process (`tsx server/main.ts`), so a test can watch it die the way production would. */
 export async function spawnRecon(env: IsolatedEnv, extraEnv: Record<string, string> = {}): Promise<ReconProcess> {
-  const port = await freePort();
+  // A test that must know the URL before Recon starts (an OpenID provider's redirect URL) picks the PORT itself.
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: {
       ...process.env,
@@ -48,7 +49,7 @@ export async function spawnRecon(env: IsolatedEnv, extraEnv: Record<string, stri
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

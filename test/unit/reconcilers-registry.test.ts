@@ -30,6 +30,21 @@ describe('the registry of finding kinds', () => {
     },
   );
 
+  // The finding page shows these words first: a kind without them leaves the operator with a data dump.
+  it.each(KINDS.map((k) => [k.kind, k as Reconciler] as const))(
+    '%s says the likely cause and what to do, from its evidence',
+    (_, kind) => {
+      const { key, evidence } = kind.example;
+      expect(typeof kind.cause).toBe('function');
+      expect(kind.cause(evidence, key)).toMatch(/^\S.{20,}[.]$/s);
+      expect(typeof kind.recommend).toBe('function');
+      const advice = kind.recommend(evidence, key);
+      if (advice === null) return;
+      expect(advice.why).toMatch(/^\S.{20,}[.]$/s);
+      if (advice.action !== null) expect(Object.keys(kind.repairs)).toContain(advice.action);
+    },
+  );
+
   it.each(KINDS.flatMap((k) => Object.keys(k.repairs).map((action) => [k.kind, action] as const)))(
     "%s's %s describes its effect, names its target, and has a premise and an effect",
     (kindName, action) => {
@@ -40,6 +55,10 @@ describe('the registry of finding kinds', () => {
       expect(repair.target(evidence, key)).toMatch(/^[a-z-]+:.+/);
       expect(typeof repair.premise).toBe('function');
       expect(typeof repair.effect).toBe('function');
+      // What the customer gets, and when this is the right button: what decides between two repairs at night.
+      expect(typeof repair.customerEffect).toBe('function');
+      expect(repair.customerEffect(evidence, key)).toMatch(/^\S.{20,}[.]$/s);
+      expect(repair.whenToChoose).toMatch(/^\S.{20,}[.]$/s);
     },
   );
 

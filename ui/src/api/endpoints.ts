@@ -24,6 +24,7 @@ import type {
   OverviewQuery,
   Session,
   SignInBody,
+  SignInOptions,
   User,
   UserBody,
   UserList,
@@ -42,6 +43,8 @@ const withKey = (idempotencyKey: string): SendOptions => ({ headers: { 'Idempote
 export const api = {
   session: {
     get: () => getJson<Session>('/api/session'),
+    /** Anyone may ask: whether a password is taken, and the OpenID provider's button. */
+    options: (signal?: AbortSignal) => getJson<SignInOptions>('/api/sign-in-options', undefined, signal),
     signIn: (body: SignInBody) => post<Session>('/api/session', body, { isSignIn: true }),
     signOut: async (): Promise<void> => {
       await sendJson('DELETE', '/api/session', {});

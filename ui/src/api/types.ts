@@ -43,6 +43,7 @@ export type {
   Role,
   SessionJson as Session,
   SignInBody,
+  SignInOptionsJson as SignInOptions,
   SourceHealthJson as SourceHealth,
   TimelineEventJson as TimelineEvent,
   UserBody,

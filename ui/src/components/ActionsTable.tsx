@@ -1,6 +1,6 @@
 import type { Action } from '../api/types.ts';
 import { href } from '../routing/routes.ts';
-import { Time } from './Time.tsx';
+import { Ago } from './Time.tsx';
 
 interface Props {
   actions: Action[];
@@ -27,7 +27,7 @@ export function ActionsTable({ actions, testId }: Props) {
             <tr key={action.id} data-testid="action-row" data-action-id={action.id}>
               <td>
                 <a href={href.action(action.id)}>
-                  <Time iso={action.createdAt} />
+                  <Ago iso={action.createdAt} />
                 </a>
               </td>
               <td>{action.action}</td>

@@ -62,6 +62,10 @@ function toOutcomeText(entry: AuditEntry): string {
       return `${entry.oldRole} → ${entry.newRole}`;
     case 'user-password-changed':
       return `new password (${entry.newRole})`;
+    case 'user-signed-in':
+      return entry.oldRole && entry.oldRole !== entry.newRole
+        ? `signed in: ${entry.oldRole} → ${entry.newRole}`
+        : `signed in as ${entry.newRole}`;
     default:
       return entry.outcome;
   }

@@ -1,8 +1,11 @@
 import type { ChartDataset } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
+import { lineStyleOf } from '../lib/chart-palette.ts';
 import type { Series, SeriesLine } from '../lib/chart-series.ts';
-import { Chart, PALETTE, themeColors } from '../lib/chart-setup.ts';
+import { Chart, themeColors } from '../lib/chart-setup.ts';
 import { useTheme } from '../lib/theme.ts';
+import { formatClock, formatTime, type TimeOptions, zoneLabel } from '../lib/time.ts';
+import { useTimeOptions } from '../lib/time-zone.ts';
 
 interface Props {
   testId: string;
@@ -24,6 +27,11 @@ export function LineChart({ testId, title, series, unit, isCount = false }: Prop
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'line', Array<number | null>, string> | null>(null);
   const theme = useTheme();
+  // The labels are ISO times; the axis and the tooltip write them in the UI's zone, read through a ref because the
+  // chart keeps the callbacks it was created with.
+  const timeOptions = useTimeOptions();
+  const zone = useRef(timeOptions);
+  zone.current = timeOptions;
 
   useEffect(() => {
     if (!canvas.current) return;
@@ -38,7 +46,18 @@ export function LineChart({ testId, title, series, unit, isCount = false }: Prop
         // Straight segments: a smoothed line would dip below zero and draw values that were never measured.
         elements: { point: { radius: 2, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
         scales: {
-          x: { ticks: { color: colors.text, maxTicksLimit: 8, maxRotation: 0 }, grid: { color: colors.grid } },
+          x: {
+            ticks: {
+              color: colors.text,
+              maxTicksLimit: 6,
+              maxRotation: 0,
+              callback(value) {
+                return formatClock(this.getLabelForValue(Number(value)), zone.current.zone);
+              },
+            },
+            title: { display: true, text: zoneTitle(zone.current), color: colors.text },
+            grid: { color: colors.grid },
+          },
           y: {
             beginAtZero: true,
             title: { display: true, text: unit, color: colors.text },
@@ -46,7 +65,27 @@ export function LineChart({ testId, title, series, unit, isCount = false }: Prop
             grid: { color: colors.grid },
           },
         },
-        plugins: { legend: { labels: { color: colors.text, boxWidth: 12, boxHeight: 2 } } },
+        plugins: {
+          // A short line in the legend, dashed or dotted like its series: the dash tells apart lines of one colour.
+          legend: {
+            labels: {
+              color: colors.text,
+              usePointStyle: true,
+              pointStyle: 'line',
+              pointStyleWidth: 28,
+              // The default takes a point's style, which has no dash: take the line's.
+              generateLabels: (chart) =>
+                Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => ({
+                  ...item,
+                  lineDash: (chart.data.datasets[item.datasetIndex ?? 0] as LineDataset | undefined)?.borderDash as
+                    | number[]
+                    | undefined,
+                  lineWidth: 2,
+                })),
+            },
+          },
+          tooltip: { callbacks: { title: (items) => formatTime(items[0]?.label, zone.current) } },
+        },
       },
     });
     return () => {
@@ -62,6 +101,14 @@ export function LineChart({ testId, title, series, unit, isCount = false }: Prop
     current.data.datasets = syncDatasets(current.data.datasets as LineDataset[], series.lines);
     current.update('none');
   }, [series]);
+
+  useEffect(() => {
+    const current = chart.current;
+    const x = current?.options.scales?.x;
+    if (!current || !x || !('title' in x) || !x.title) return;
+    x.title.text = zoneTitle(timeOptions);
+    current.update('none');
+  }, [timeOptions]);
 
   // `theme` is the trigger: it changed the CSS variables read here.
   useEffect(() => {
@@ -99,15 +146,18 @@ function syncDatasets(existing: LineDataset[], lines: SeriesLine[]): LineDataset
       dataset.data = line.data;
       return dataset;
     }
-    const color = PALETTE[groups.indexOf(line.group ?? line.key) % PALETTE.length]!;
+    const { color, dash } = lineStyleOf(groups.indexOf(line.group ?? line.key), line.isDashed ?? false);
     return {
       key: line.key,
       label: line.label,
       data: line.data,
       borderColor: color,
       backgroundColor: color,
-      borderDash: line.isDashed ? [6, 4] : [],
+      borderDash: dash,
       spanGaps: false,
     };
   });
 }
+
+/** The x axis names the zone once, for the whole chart: "time (CET)". */
+const zoneTitle = (options: TimeOptions) => `time (${zoneLabel(new Date(), options)})`;

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { QueueDepth, QueueNow } from '../api/types.ts';
 import { formatCount, formatRate } from '../lib/format.ts';
-import { Time } from './Time.tsx';
+import { Ago } from './Time.tsx';
 
 interface Props {
   /** The overview's queues (rates, staleness, read time) or an order timeline's (depth only). */
@@ -66,7 +66,7 @@ export function QueueTable({ queues, caption, isLive = false }: Props) {
                   <td class="num">{formatRate(q.rates?.deliver)}</td>
                   <td class="num">{formatRate(q.rates?.ack)}</td>
                   <td>
-                    <Time iso={q.at} />
+                    <Ago iso={q.at} />
                   </td>
                 </>
               )}

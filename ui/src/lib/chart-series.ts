@@ -1,6 +1,5 @@
 import type { FindingKind } from '../../../reconcilers/registry.ts';
 import type { LatencyPoint, MessageRates, Overview, QueueHistoryPoint } from '../api/types.ts';
-import { formatClock } from './format.ts';
 
 // Pure transforms from the overview's JSON to line-chart series. A point the server did not have (a failed poll, a
 // counter the broker did not send, a minute without dispatches) is null: a gap in the line, not a drop to zero.
@@ -16,6 +15,7 @@ export interface SeriesLine {
 }
 
 export interface Series {
+  /** The ISO time of each point; the chart writes them in the UI's zone. */
   labels: string[];
   lines: SeriesLine[];
 }
@@ -24,7 +24,7 @@ export function toFindingsSeries(history: Overview['history'], kinds: readonly F
   const times = [...new Set(history.map((p) => p.at))].sort();
   const open = new Map(history.map((p) => [`${p.at}|${p.kind}`, p.open]));
   return {
-    labels: times.map(formatClock),
+    labels: times,
     // A kind with no row in a bucket had nothing open then.
     lines: kinds.map((kind) => ({ key: kind, label: kind, data: times.map((at) => open.get(`${at}|${kind}`) ?? 0) })),
   };
@@ -46,7 +46,7 @@ export function toQueueDepthSeries(polls: readonly QueueHistoryPoint[], queueNam
       isDashed: true,
     },
   ]);
-  return { labels: polls.map((p) => formatClock(p.at)), lines };
+  return { labels: polls.map((p) => p.at), lines };
 }
 
 const RATE_NAMES = ['publish', 'confirm', 'deliver', 'ack', 'redeliver'] as const satisfies ReadonlyArray<
@@ -63,12 +63,12 @@ export function toRateSeries(polls: readonly QueueHistoryPoint[]): Series {
     label: `${rate}/s`,
     data: polls.map((poll) => sumRate(poll, rate)),
   })).filter((line) => line.data.some((value) => value !== null));
-  return { labels: polls.map((p) => formatClock(p.at)), lines };
+  return { labels: polls.map((p) => p.at), lines };
 }
 
 export function toLatencySeries(latency: readonly LatencyPoint[]): Series {
   return {
-    labels: latency.map((p) => formatClock(p.at)),
+    labels: latency.map((p) => p.at),
     lines: [
       { key: 'p50', group: 'latency', label: 'p50 (s)', data: latency.map((p) => p.p50Seconds) },
       { key: 'p95', group: 'latency', label: 'p95 (s)', data: latency.map((p) => p.p95Seconds), isDashed: true },

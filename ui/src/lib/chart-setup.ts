@@ -14,9 +14,6 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 
 export { Chart };
 
-/** Mid-tone colours that read on the light and the dark background alike. */
-export const PALETTE = ['#3b82f6', '#ef4444', '#10b981', '#f59e0b', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
-
 /** The theme's text and grid colours, from the CSS variables (a canvas cannot use CSS variables itself). */
 export function themeColors(): { text: string; grid: string } {
   const style = getComputedStyle(document.documentElement);

@@ -30,23 +30,7 @@ export function formatSeconds(value: number | null | undefined): string {
   return value < 10 ? `${value.toFixed(2)} s` : formatAge(value);
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local time as `2024-05-01 14:03:07`: sortable by eye, unambiguous across locales. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return DASH;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clockOf(d)}`;
-}
-
-/** `14:03:07`, for chart axes. */
-export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : clockOf(d);
-}
-
-const clockOf = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+// Times: see time.ts (every time is written in the one zone the operator chose, with its name).
 
 /** Pretty JSON for evidence, headers and bodies; it goes into a <pre> as text, never as markup. */
 export function toPrettyJson(value: unknown): string {

@@ -2,7 +2,7 @@ import { api } from '../api/endpoints.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SearchFilters } from '../components/SearchFilters.tsx';
-import { Time } from '../components/Time.tsx';
+import { Ago } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
 import { useCursorStack } from '../hooks/use-cursor-stack.ts';
 import { formatCount } from '../lib/format.ts';
@@ -75,7 +75,7 @@ export function DeadLettersPage({ filters }: { filters: Filters }) {
                 <tr key={letter.id} data-testid="dead-letter-row" data-dead-letter-id={letter.id}>
                   <td>
                     <a href={href.deadLetter(letter.id)}>
-                      <Time iso={letter.receivedAt} />
+                      <Ago iso={letter.receivedAt} />
                     </a>
                   </td>
                   <td>{letter.queue}</td>

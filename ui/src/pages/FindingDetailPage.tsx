@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/endpoints.ts';
 import { canAct, useSignedIn } from '../api/session-store.ts';
 import type { FindingDetail } from '../api/types.ts';
@@ -7,9 +7,15 @@ import { type ActionResult, ConfirmActionDialog } from '../components/ConfirmAct
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Time } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
-import { toPrettyJson } from '../lib/format.ts';
 import { href } from '../routing/routes.ts';
+import { EvidenceFacts } from './findings/EvidenceFacts.tsx';
 import { FindingActions } from './findings/FindingActions.tsx';
+import { FindingAdvice } from './findings/FindingAdvice.tsx';
+import { FindingOutcome, StalePressNote } from './findings/FindingOutcome.tsx';
+import { RepairChoices } from './findings/RepairChoices.tsx';
+
+/** The page follows a repair to its end: the server resolves a finding a cycle or two after its action. */
+const POLL_MS = 3_000;
 
 export function FindingDetailPage({ id }: { id: string }) {
   const session = useSignedIn();
@@ -20,6 +26,28 @@ export function FindingDetailPage({ id }: { id: string }) {
   const [result, setResult] = useState<ActionResult | null>(null);
   /** Bumped after each action request, so the history below shows it. */
   const [actionsVersion, setActionsVersion] = useState(0);
+
+  // Polled while the page is open and visible: a hidden tab asks nothing, and catches up when shown again.
+  useEffect(() => {
+    const poll = () => {
+      if (!document.hidden) reload();
+    };
+    const timer = setInterval(poll, POLL_MS);
+    document.addEventListener('visibilitychange', poll);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', poll);
+    };
+  }, [reload]);
+
+  // The history table follows the newest action's status and the finding's state as they change (it loads by
+  // itself the first time).
+  const progress = finding && `${finding.latestAction?.id}:${finding.latestAction?.status}:${finding.state}`;
+  const seenProgress = useRef(progress);
+  useEffect(() => {
+    if (seenProgress.current && seenProgress.current !== progress) setActionsVersion((n) => n + 1);
+    seenProgress.current = progress;
+  }, [progress]);
 
   if (!finding) {
     return (
@@ -33,69 +61,28 @@ export function FindingDetailPage({ id }: { id: string }) {
   }
 
   const { orderId } = finding.subjects;
-  const deadLetterId = finding.kind === 'dead-letter' ? finding.evidence.deadLetterId : undefined;
+  /** The evidence's own orderId row links to the timeline already. */
+  const hasOrderFact = typeof (finding.evidence as Record<string, unknown>).orderId === 'string';
+  // A press refused because the page was out of date (resolved, or repaired by another action) is not an error.
+  const isStalePress =
+    result?.kind === 'refused' && result.status === 409 && (!result.action || result.action.status === 'done');
 
   return (
-    <section data-testid="finding-detail">
+    <section data-testid="finding-detail" data-state={finding.state}>
       <p>
         <a href={href.findings({ kind: finding.kind })}>← {finding.kind} findings</a>
       </p>
       <h1>
-        {finding.title} <span class="mono">{finding.key}</span>
+        {finding.title} <span class="mono">{finding.key}</span>{' '}
+        <span class={`badge ${finding.severity}`}>{finding.severity}</span>
       </h1>
-      <p data-testid="finding-explanation">{finding.explanation}</p>
+      <FindingAdvice finding={finding} />
       <ErrorText error={error} />
-      <dl class="facts">
-        <dt>Kind</dt>
-        <dd data-testid="finding-kind">{finding.kind}</dd>
-        <dt>State</dt>
-        <dd data-testid="finding-state">
-          {finding.state}
-          {finding.resolvedAt && (
-            <>
-              {' '}
-              at <Time iso={finding.resolvedAt} />
-            </>
-          )}
-        </dd>
-        <dt>Verdict</dt>
-        <dd data-testid="finding-verdict">{finding.verdict}</dd>
-        <dt>Severity</dt>
-        <dd>
-          <span class={`badge ${finding.severity}`}>{finding.severity}</span>
-        </dd>
-        <dt>First seen</dt>
-        <dd>
-          <Time iso={finding.firstSeenAt} />
-        </dd>
-        <dt>Last seen</dt>
-        <dd>
-          <Time iso={finding.lastSeenAt} />
-        </dd>
-        {orderId && (
-          <>
-            <dt>Order</dt>
-            <dd>
-              <a class="mono" href={href.order(orderId)} data-testid="finding-order-link">
-                {orderId} — timeline
-              </a>
-            </dd>
-          </>
-        )}
-        {(typeof deadLetterId === 'string' || typeof deadLetterId === 'number') && (
-          <>
-            <dt>Dead letter</dt>
-            <dd>
-              <a href={href.deadLetter(String(deadLetterId))}>letter {String(deadLetterId)}: body, headers, x-death</a>
-            </dd>
-          </>
-        )}
-      </dl>
 
       <h2>Actions</h2>
-      <ActionButtons
+      <FindingOutcome finding={finding} shownActionId={result?.kind === 'done' ? result.action.id : undefined} />
+      <RepairChoices
         finding={finding}
-        details={finding.actionDetails}
         allowActions={canAct(session)}
         reasonNotAllowed={session.readOnly ? 'Recon is read-only' : `your role is ${session.user.role}`}
         onPick={(picked) => {
@@ -104,7 +91,8 @@ export function FindingDetailPage({ id }: { id: string }) {
           setConfirming(picked);
         }}
       />
-      {result && (
+      {result && isStalePress && <StalePressNote finding={finding} blocking={result.action} />}
+      {result && !isStalePress && (
         <ActionResultNote
           result={result}
           onRetry={(name, settledId) => {
@@ -118,9 +106,41 @@ export function FindingDetailPage({ id }: { id: string }) {
       )}
 
       <h2>Evidence</h2>
-      <pre class="json" data-testid="finding-evidence">
-        {toPrettyJson(finding.evidence)}
-      </pre>
+      <EvidenceFacts evidence={finding.evidence}>
+        <dt>State</dt>
+        <dd data-testid="finding-state">
+          {finding.state}
+          {finding.resolvedAt && (
+            <>
+              {' '}
+              at <Time iso={finding.resolvedAt} />
+            </>
+          )}
+        </dd>
+        <dt>Kind</dt>
+        <dd data-testid="finding-kind">{finding.kind}</dd>
+        <dt>Verdict</dt>
+        <dd data-testid="finding-verdict">{finding.verdict}</dd>
+        <dt>First seen</dt>
+        <dd>
+          <Time iso={finding.firstSeenAt} />
+        </dd>
+        <dt>Last seen</dt>
+        <dd>
+          <Time iso={finding.lastSeenAt} />
+        </dd>
+        {orderId && !hasOrderFact && (
+          <>
+            <dt>Order</dt>
+            <dd>
+              <a class="mono" href={href.order(orderId)} data-testid="finding-order-link">
+                {orderId} — timeline
+              </a>
+            </dd>
+          </>
+        )}
+      </EvidenceFacts>
+
       <FindingActions findingId={finding.id} version={actionsVersion} />
       <p>
         <a href={href.actions()}>All actions</a> ·{' '}
@@ -137,7 +157,6 @@ export function FindingDetailPage({ id }: { id: string }) {
           onResult={(outcome) => {
             setConfirming(null);
             setResult(outcome);
-            setActionsVersion((n) => n + 1);
             reload();
           }}
         />
@@ -147,44 +166,3 @@ export function FindingDetailPage({ id }: { id: string }) {
 }
 
 type ActionDetail = FindingDetail['actionDetails'][number];
-
-interface ButtonsProps {
-  finding: FindingDetail;
-  /** The server's own words for each action. */
-  details: ActionDetail[];
-  allowActions: boolean;
-  reasonNotAllowed: string;
-  onPick(picked: ActionDetail): void;
-}
-
-/** Hidden, not just disabled, when the operator cannot act: the server refuses anyway, and says why here. */
-function ActionButtons({ finding, details, allowActions, reasonNotAllowed, onPick }: ButtonsProps) {
-  if (details.length === 0) return <p class="muted">No action repairs this kind; watch it until it clears.</p>;
-  if (!allowActions)
-    return (
-      <p class="muted" data-testid="actions-unavailable">
-        Actions are not available: {reasonNotAllowed}.
-      </p>
-    );
-  if (finding.state !== 'open')
-    return (
-      <p class="muted" data-testid="actions-unavailable">
-        Resolved: nothing to repair.
-      </p>
-    );
-  return (
-    <div class="buttons">
-      {details.map((detail) => (
-        <button
-          key={detail.action}
-          type="button"
-          data-testid={`action-button-${detail.action}`}
-          title={detail.description}
-          onClick={() => onPick(detail)}
-        >
-          {detail.action}
-        </button>
-      ))}
-    </div>
-  );
-}

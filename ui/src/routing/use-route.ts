@@ -6,6 +6,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const onChange = () => setRoute(parseRoute(location.hash));
     addEventListener('hashchange', onChange);
+    // A hash changed between the first render and this effect fired no event we heard: read it now.
+    onChange();
     return () => removeEventListener('hashchange', onChange);
   }, []);
   return route;

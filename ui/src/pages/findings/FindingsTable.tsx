@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Finding } from '../../api/types.ts';
 import { SortableHeader } from '../../components/SortableHeader.tsx';
-import { Time } from '../../components/Time.tsx';
+import { Ago } from '../../components/Time.tsx';
 import { nextSort, type SortState, sortRows } from '../../lib/sort.ts';
 import { href } from '../../routing/routes.ts';
 
@@ -84,10 +84,10 @@ export function FindingsTable({ rows, selectedIds, onToggle }: Props) {
               <td>{finding.verdict}</td>
               <td>{finding.state}</td>
               <td>
-                <Time iso={finding.firstSeenAt} />
+                <Ago iso={finding.firstSeenAt} />
               </td>
               <td>
-                <Time iso={finding.lastSeenAt} />
+                <Ago iso={finding.lastSeenAt} />
               </td>
               <td>{finding.actions.join(', ') || '—'}</td>
             </tr>
