@@ -122,11 +122,14 @@ async function main(): Promise<number> {
     const robotLog = await robot;
     const recon = new pg.Pool({ connectionString: env.reconDatabaseUrl, max: 2 });
     cleanups.push(() => recon.end());
+    // A bulk whose replica was killed keeps `running` in its row; the API shows it `interrupted` once its runner's
+    // heartbeat is a minute old (routes-bulk-actions.ts), so only bulks still heard from are waited for.
     const settleBy = Date.now() + 120_000;
     while (Date.now() < settleBy) {
       const { rows } = await recon.query<{ n: number }>(
         `SELECT (SELECT count(*) FROM actions WHERE status IN ('pending', 'in-doubt'))
-              + (SELECT count(*) FROM bulk_actions WHERE status IN ('running', 'cancelling')) AS n`,
+              + (SELECT count(*) FROM bulk_actions WHERE status IN ('running', 'cancelling')
+                   AND heartbeat_at > now() - interval '60 seconds') AS n`,
       );
       if (Number(rows[0]!.n) === 0) break;
       await sleep(1_000);
