@@ -14,6 +14,8 @@ import type { SourceHealthTracker } from './source-health.ts';
 
 /** Polls kept for the overview charts and the reconcilers' consecutive-poll windows (5 minutes at 5 s). */
 const HISTORY_POLLS = 60;
+/** The overview's longest chart window (6 h) at one poll per minute: a few hundred polls of the watched queues. */
+const MINUTE_POLLS = 6 * 60;
 const MAX_BACKOFF_MS = 30_000;
 /** The management UI's own warning threshold for `statistics_db_event_queue`: past it the numbers lag badly. */
 const STATISTICS_BACKLOG_LIMIT = 1_000;
@@ -48,6 +50,8 @@ export interface BrokerView {
   polls(): readonly BrokerPoll[];
   /** A latest poll older than this is stale. */
   staleAfterMs: number;
+  /** One poll per minute for the last hours (oldest first), for charts longer than `polls()` reaches. */
+  minutePolls?(): readonly BrokerPoll[];
 }
 
 export interface BrokerPoller extends BrokerView {
@@ -80,6 +84,7 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
   // Enough for the longest window the checks may need (stuckPolls, widened to MIN_WINDOW_MS when polls are fast).
   const historyPolls = Math.max(HISTORY_POLLS, 2 * config.brokerStuckPolls + Math.ceil(MIN_WINDOW_MS / intervalMs));
   const polls: BrokerPoll[] = [];
+  const minutePolls: BrokerPoll[] = [];
   let failures = 0;
 
   const poll = async (): Promise<void> => {
@@ -105,6 +110,7 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
     deps.metrics.pollDuration.observe({ source: 'rabbitmq' }, (performance.now() - startedAt) / 1000);
     polls.push(result);
     if (polls.length > historyPolls) polls.shift();
+    keepPerMinute(minutePolls, result);
     if (deps.isLeader()) await judge();
   };
 
@@ -132,6 +138,7 @@ export function startBrokerPoller(deps: BrokerPollerDeps): BrokerPoller {
   return {
     watchedQueues: config.watchedQueues,
     polls: () => polls,
+    minutePolls: () => minutePolls,
     staleAfterMs: settings.staleAfterMs,
     async pollNow() {
       await task.runNow();
@@ -162,6 +169,15 @@ async function withDeadline<T>(budgetMs: number, read: (signal: AbortSignal) => 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Keeps the first poll of each minute, up to MINUTE_POLLS: the long charts' resolution. */
+function keepPerMinute(minutePolls: BrokerPoll[], poll: BrokerPoll) {
+  const minuteOf = (p: BrokerPoll) => Math.floor(p.at.getTime() / 60_000);
+  const last = minutePolls.at(-1);
+  if (last && minuteOf(last) === minuteOf(poll)) return;
+  minutePolls.push(poll);
+  if (minutePolls.length > MINUTE_POLLS) minutePolls.shift();
 }
 
 function toQueueMessages(poll: SuccessfulPoll): QueueMessageCount[] {

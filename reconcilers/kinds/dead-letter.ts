@@ -82,7 +82,9 @@ const redrive = defineRepair<DeadLetterEvidence, RedriveFacts>({
   describe: (e) => {
     const exchange = e.originExchange === null ? '?' : e.originExchange || '(default)';
     const origin = `exchange ${exchange}, routing key ${e.originRoutingKeys[0] ?? ''}`;
-    return `Redrive dead letter ${e.deadLetterId} to ${origin}, unless order ${e.orderId ?? '?'} already has its dispatch`;
+    // Without an order id there is no dispatch to check first: the redrive publishes whatever the letter holds.
+    const unless = e.orderId ? `, unless order ${e.orderId} already has its dispatch` : '';
+    return `Redrive dead letter ${e.deadLetterId} to ${origin}${unless}`;
   },
   customerEffect: (e) =>
     `The consumer gets the message again${e.orderId ? `; if it takes it, order ${e.orderId} is dispatched` : ''}. ` +

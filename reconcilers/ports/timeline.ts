@@ -30,6 +30,16 @@ export interface OrderHistoryDispatch {
   courier: string | null;
   createdAt: Date | null;
   updatedAt: Date | null;
+  /** Its status is one of the flow's cancelled statuses: the dispatch no longer counts. */
+  isCancelled?: boolean;
+  columns: Record<string, unknown>;
+}
+
+/** The consumer's record that it processed a message (its inbox), when the flow has one. */
+export interface OrderHistoryInboxRecord {
+  messageId: string;
+  /** Null when the inbox table keeps no time (or the configuration names none). */
+  processedAt: Date | null;
   columns: Record<string, unknown>;
 }
 
@@ -49,4 +59,9 @@ export interface TimelinePort {
   /** What the order ids are, so a typed id is read in canonical form (and refused when it cannot be one). */
   keyFamily(): Promise<KeyFamily>;
   orderHistory(orderId: string): Promise<OrderHistory | OrderHistoryUnavailable>;
+  /**
+   * The inbox records of these messages (the order's outbox, dispatch, dead-letter and Recon's own message ids);
+   * absent when the flow has no inbox. Rejects when the inbox cannot be read.
+   */
+  inboxRecords?(messageIds: readonly string[]): Promise<OrderHistoryInboxRecord[]>;
 }

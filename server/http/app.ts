@@ -23,6 +23,7 @@ import { createCredentialChecker } from './credentials.ts';
 import { guardHost, hstsOverHttps } from './host-guard.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { actionsRoutes } from './routes-actions.ts';
+import { auditRoutes } from './routes-audit.ts';
 import { BULK_BODY_LIMIT_BYTES, bulkActionsRoutes } from './routes-bulk-actions.ts';
 import { deadLettersRoutes } from './routes-dead-letters.ts';
 import { eventsRoutes } from './routes-events.ts';
@@ -158,11 +159,12 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   }
   if (deps.users) app.route('/', usersRoutes(deps.users, logger));
   app.route('/', findingsRoutes(deps.store, deps.actions?.store));
-  app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker));
+  app.route('/', ordersRoutes(deps.store, deps.timeline, deps.deadLetters, deps.broker, deps.actions?.store));
   if (deps.deadLetters) app.route('/', deadLettersRoutes(deps.deadLetters));
   if (deps.actions) {
     const { service, store, bulk, bulks, operatorMaxBulkItems } = deps.actions;
     app.route('/', actionsRoutes(service, store));
+    app.route('/', auditRoutes(store));
     const isReadOnly = !!deps.isReadOnly;
     app.route(
       '/',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { actionBody, actionsQuery, auditQuery, findingParam } from './routes-actions.ts';
-import { bulkBody, progressQuery } from './routes-bulk-actions.ts';
+import { actionBody, actionsQuery, findingParam } from './routes-actions.ts';
+import { auditFilter, auditQuery } from './routes-audit.ts';
+import { bulkBody, progressQuery, selectionQuery } from './routes-bulk-actions.ts';
 import { deadLetterParams, deadLettersQuery } from './routes-dead-letters.ts';
 import { findingParams, findingsQuery } from './routes-findings.ts';
 import { timelineParams } from './routes-orders.ts';
@@ -28,6 +29,8 @@ export const ROUTE_INPUTS: Readonly<Record<string, RouteInputs>> = {
   'GET /api/dead-letters/:id': { params: deadLetterParams },
   'GET /api/actions': { query: actionsQuery },
   'GET /api/audit': { query: auditQuery },
+  'GET /api/audit.csv': { query: auditFilter },
+  'GET /api/bulk-selection': { query: selectionQuery },
   'GET /api/bulk-actions/:id': { query: progressQuery },
   'POST /api/findings/:id/actions': { params: findingParam, body: actionBody, idempotencyKey: true },
   'POST /api/bulk-actions': { body: bulkBody, idempotencyKey: true },

@@ -64,6 +64,9 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/api/actions', access: 'viewer', answers: 'ActionPageJson' },
   { method: 'GET', path: '/api/actions/:id', access: 'viewer', answers: 'ActionWithAuditJson' },
   { method: 'GET', path: '/api/audit', access: 'viewer', answers: 'AuditPageJson' },
+  // The same filters as /api/audit, every matching row (streamed in pages): for a spreadsheet or an auditor.
+  { method: 'GET', path: '/api/audit.csv', access: 'viewer', answers: 'text/csv' },
+  { method: 'GET', path: '/api/bulk-selection', access: 'viewer', answers: 'BulkSelectionJson' },
   { method: 'GET', path: '/api/bulk-actions/:id', access: 'viewer', answers: 'BulkProgressJson' },
 
   {

@@ -7,14 +7,7 @@ import { toActionJson, toAuditJson } from './action-json.ts';
 import { ApiError, errorJson } from './api-error.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { badRequest, parseOrThrow, withoutEmpty } from './validate.ts';
-import type {
-  ActionJson,
-  ActionPageJson,
-  ActionRefusalJson,
-  ActionWithAuditJson,
-  AuditPageJson,
-  ErrorCode,
-} from './wire.ts';
+import type { ActionJson, ActionPageJson, ActionRefusalJson, ActionWithAuditJson, ErrorCode } from './wire.ts';
 
 const MAX_REASON = 1_000;
 const MAX_KEY = 200;
@@ -38,10 +31,9 @@ export const actionsQuery = z.object({
   bulkId: z.uuid().optional(),
   ...page,
 });
-export const auditQuery = z.object({ actionId: z.uuid().optional(), ...page });
 export const findingParam = z.object({ id: z.string().min(1).max(600) });
 
-/** POST an action on a finding; list actions and the audit log. Roles: server/http/route-table.ts. */
+/** POST an action on a finding; list actions (the audit log: routes-audit.ts). Roles: server/http/route-table.ts. */
 export function actionsRoutes(service: ActionService, actions: ActionStore) {
   const app = new Hono<AuthEnv>();
 
@@ -81,15 +73,6 @@ export function actionsRoutes(service: ActionService, actions: ActionStore) {
     if (!action) throw new ApiError(404, 'no such action');
     const audit = await actions.audit({ actionId: action.id, limit: 500 });
     return c.json<ActionWithAuditJson>({ ...toActionJson(action), audit: audit.reverse().map(toAuditJson) });
-  });
-
-  app.get('/api/audit', async (c) => {
-    const query = parseOrThrow(auditQuery, withoutEmpty(c.req.query()), 'query');
-    const items = await actions.audit(query);
-    return c.json<AuditPageJson>({
-      items: items.map(toAuditJson),
-      nextBefore: items.length === query.limit ? items.at(-1)!.id : null,
-    });
   });
 
   return app;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ACTION_NAMES, FINDING_KINDS } from '../../reconcilers/registry.ts';
+import { ACTION_NAMES, FINDING_KINDS, type Finding } from '../../reconcilers/registry.ts';
 import type { BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
@@ -8,8 +8,15 @@ import { ApiError } from './api-error.ts';
 import { asJson } from './as-json.ts';
 import { type AuthEnv, currentUser } from './auth.ts';
 import { BODY_LIMIT_BYTES, limitBody } from './body-limits.ts';
-import { badRequest, optionalText, parseOrThrow } from './validate.ts';
-import type { BulkCancelJson, BulkPlanJson, BulkProgressJson, BulkStartedJson, BulkStatusJson } from './wire.ts';
+import { badRequest, optionalText, parseOrThrow, withoutEmpty } from './validate.ts';
+import type {
+  BulkCancelJson,
+  BulkPlanJson,
+  BulkProgressJson,
+  BulkSelectionJson,
+  BulkStartedJson,
+  BulkStatusJson,
+} from './wire.ts';
 
 /** The most findings one bulk may take; a filter that matches more is refused, not silently cut. */
 export const MAX_BULK_ITEMS = 10_000;
@@ -29,6 +36,9 @@ export const bulkBody = z
     ratePerSecond: z.number().min(0.1).max(500).default(20),
   })
   .refine((b) => (b.findingIds === undefined) !== (b.filter === undefined), 'give either findingIds or filter');
+
+/** GET /api/bulk-selection: the same filter a bulk takes, to count it before any dry run. */
+export const selectionQuery = z.object({ kind: z.enum(FINDING_KINDS).optional(), q: optionalText(200) });
 
 export const progressQuery = z.object({
   /** A previous page's `nextAfter`. */
@@ -56,7 +66,9 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems, isR
     if (isReadOnly)
       throw new ApiError(403, 'Recon is read-only (RECON_READ_ONLY): actions are refused', { code: 'read-only' });
     const body = parseOrThrow(bulkBody, await c.req.json().catch(() => undefined), 'body');
-    const findingIds = body.findingIds ? [...new Set(body.findingIds)] : await select(findings, body.filter ?? {});
+    const findingIds = body.findingIds
+      ? [...new Set(body.findingIds)]
+      : (await select(findings, body.filter ?? {})).map((f) => f.id);
     if (findingIds.length > operatorMaxItems && user.role !== 'admin')
       throw new ApiError(403, `more than ${operatorMaxItems} findings at once needs the admin role`);
     if (body.dryRun) {
@@ -89,19 +101,29 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems, isR
     return c.json<BulkStartedJson>({ id, href, total: findingIds.length, isReplay: kind === 'replayed' }, 202);
   });
 
+  // What "every open finding matching the filter" is, before the dry run: how many, of which kinds, and which actions
+  // each kind's findings allow, so the dialog offers only those. The same selection the bulk itself makes.
+  app.get('/api/bulk-selection', async (c) => {
+    const filter = parseOrThrow(selectionQuery, withoutEmpty(c.req.query()), 'query parameter');
+    const selected = await select(findings, filter);
+    return c.json<BulkSelectionJson>({ total: selected.length, kinds: toKindCounts(selected) });
+  });
+
   app.get('/api/bulk-actions/:id', async (c) => {
     const record = await bulks.get(c.req.param('id'));
     if (!record) throw new ApiError(404, 'no such bulk action');
     const query = parseOrThrow(progressQuery, c.req.query(), 'query');
-    const [counts, items] = await Promise.all([
+    const [counts, items, resolved] = await Promise.all([
       bulks.counts(record.id),
       bulks.items(record.id, query.after, query.limit),
+      bulks.resolvedCount(record.id),
     ]);
     return c.json<BulkProgressJson>(
       asJson({
         ...record,
         status: statusOf(record, counts),
         counts,
+        resolved,
         items,
         nextAfter: items.length === query.limit ? items.at(-1)!.position : null,
       }),
@@ -123,16 +145,26 @@ export function bulkActionsRoutes({ bulk, bulks, findings, operatorMaxItems, isR
 
 /** Open findings matching the filter, all of them or a refusal: a bulk never acts on a silently cut selection. */
 async function select(findings: ReconStore, filter: { kind?: (typeof FINDING_KINDS)[number]; q?: string }) {
-  const ids: string[] = [];
+  const ids: Array<Pick<Finding, 'id' | 'kind' | 'actions'>> = [];
   let cursor: string | undefined;
   do {
     const page = await findings.listFindings({ ...filter, state: 'open', limit: 500, cursor });
-    ids.push(...page.items.map((f) => f.id));
+    ids.push(...page.items.map(({ id, kind, actions }) => ({ id, kind, actions })));
     if (ids.length > MAX_BULK_ITEMS)
       throw badRequest('body', [{ parameter: 'filter', message: `matches more than ${MAX_BULK_ITEMS} findings` }]);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return ids;
+}
+
+/** Per kind, in the registry's order: how many findings, and every action any of them allows. */
+function toKindCounts(selected: ReadonlyArray<Pick<Finding, 'kind' | 'actions'>>): BulkSelectionJson['kinds'] {
+  return FINDING_KINDS.flatMap((kind) => {
+    const ofKind = selected.filter((f) => f.kind === kind);
+    if (ofKind.length === 0) return [];
+    const allowed = new Set<string>(ofKind.flatMap((f) => f.actions));
+    return [{ kind, count: ofKind.length, actions: ACTION_NAMES.filter((a) => allowed.has(a)) }];
+  });
 }
 
 /** Computed when read: an in-doubt item the sweeper settled later changes what the bulk amounts to. */

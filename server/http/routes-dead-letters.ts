@@ -12,7 +12,7 @@ const rowId = z.string().regex(/^\d{1,18}$/, 'must be a dead letter id');
 
 export const deadLettersQuery = z.object({
   reason: optionalText(100),
-  /** An order id or message id (exact), or text in a parseable body. */
+  /** An order id or message id (exact), or text in the body, parseable or not. */
   q: optionalText(200),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: rowId.optional(),
@@ -33,7 +33,8 @@ export function deadLettersRoutes(store: DeadLetterStore): Hono {
     const { id } = parseOrThrow(deadLetterParams, c.req.param(), 'path parameter');
     const letter = await store.getDeadLetter(id);
     if (!letter) throw new ApiError(404, `no dead letter ${id}`);
-    return c.json<DeadLetterJson>(asJson(toDeadLetterView(letter)));
+    const replay = await store.replayOf(letter);
+    return c.json<DeadLetterJson>(asJson({ ...toDeadLetterView(letter), replay }));
   });
 
   return app;

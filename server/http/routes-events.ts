@@ -3,8 +3,9 @@ import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { errorJson } from './api-error.ts';
 import type { AuthEnv } from './auth.ts';
-import { type OverviewDeps, overviewBuilder } from './routes-overview.ts';
+import { type OverviewDeps, overviewBuilder, overviewQuery } from './routes-overview.ts';
 import type { SignedInCheck } from './session-liveness.ts';
+import { parseOrThrow, withoutEmpty } from './validate.ts';
 import type { EventsJson } from './wire.ts';
 
 export interface EventsDeps extends OverviewDeps {
@@ -17,8 +18,8 @@ export interface EventsDeps extends OverviewDeps {
 }
 
 /**
- * Server-sent events for the live overview: `event: overview` with the JSON of GET /api/overview?minutes=60, at once
- * and then every interval. EventSource reconnects by itself, so a replica restart costs the page one interval.
+ * Server-sent events for the live overview: `event: overview` with the JSON of GET /api/overview?minutes=… (the
+ * stream's own `minutes`, 60 by default), at once and then every interval. EventSource reconnects by itself, so a replica restart costs the page one interval.
  * A stream ends with its session (sign-out, expiry, a new password): it re-checks before each event, so a signed-out
  * page stops receiving within one interval, on whichever replica holds its stream.
  */
@@ -26,8 +27,10 @@ export function eventsRoutes(deps: EventsDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const overview = overviewBuilder(deps);
 
-  app.get('/api/events', (c) =>
-    streamSSE(c, async (stream) => {
+  app.get('/api/events', (c) => {
+    // Checked before the stream opens: a bad window is a 400, not a stream of errors.
+    const { minutes } = parseOrThrow(overviewQuery, withoutEmpty(c.req.query()), 'query parameter');
+    return streamSSE(c, async (stream) => {
       const isSignedIn = deps.watchSignedIn ? await deps.watchSignedIn(c) : async () => true;
       let id = 0;
       // Ends the wait between events when the page goes away or Recon stops; nothing stays registered after.
@@ -38,15 +41,15 @@ export function eventsRoutes(deps: EventsDeps): Hono<AuthEnv> {
         if (id > 0 && !(await isSignedIn())) break;
         id += 1;
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
-        const event = await overview(60).then(
+        const event = await overview(minutes).then(
           (json) => toEvent('overview', json),
           () => toEvent('overview-unavailable', errorJson('unavailable', "Recon's database cannot be read")),
         );
         await stream.writeSSE({ ...event, id: String(id) });
         await sleep(deps.intervalMs, undefined, { signal: stopped }).catch(() => {});
       }
-    }),
-  );
+    });
+  });
 
   return app;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { canonicalKey, keyProblem } from '../../reconcilers/keys.ts';
 import type { OrderHistory, TimelinePort } from '../../reconcilers/ports/timeline.ts';
 import type { BrokerView } from '../broker-poller.ts';
+import type { ActionStore } from '../store/action-types.ts';
 import type { DeadLetterStore } from '../store/dead-letter-types.ts';
 import type { ReconStore } from '../store/types.ts';
 import { asJson } from './as-json.ts';
@@ -34,6 +35,7 @@ export function ordersRoutes(
   timeline: TimelinePort,
   deadLetters?: DeadLetterStore,
   broker?: BrokerView,
+  actions?: ActionStore,
 ): Hono {
   const app = new Hono();
 
@@ -50,8 +52,27 @@ export function ordersRoutes(
     // With a database down the findings are still worth showing; `unavailable` tells the UI that an empty
     // order or dispatch list means "could not read", not "does not exist".
     const history: OrderHistory = 'unavailable' in read ? { order: null, outbox: [], dispatches: [] } : read;
-    const unavailable = 'unavailable' in read ? read.unavailable : [];
-    const events = toTimelineEvents(history, findings, letters);
+    const unavailable: string[] = 'unavailable' in read ? [...read.unavailable] : [];
+    // Recon's actions on the order itself, or on a finding about it (a dead letter's, an outbox row's).
+    const taken =
+      (await actions?.about(
+        `order:${orderId}`,
+        findings.map((f) => f.id),
+      )) ?? [];
+    // Every message id the order's story names: which of them did the consumer process?
+    const messageIds = [
+      ...history.outbox.map((row) => row.messageId),
+      ...history.dispatches.map((row) => row.messageId),
+      ...letters.map((letter) => letter.messageId),
+      ...taken.map((action) => action.messageId),
+    ].filter((id): id is string => !!id);
+    const inbox = timeline.inboxRecords
+      ? await timeline.inboxRecords(messageIds).catch(() => {
+          unavailable.push('inbox');
+          return [];
+        })
+      : [];
+    const events = toTimelineEvents(history, findings, letters, inbox, taken);
     // The rows as the databases hold them, every column, for the operator to read.
     const rows = {
       order: history.order?.columns ?? null,

@@ -11,6 +11,8 @@ import { parseOrThrow, withoutEmpty } from './validate.ts';
 import type { FeatureJson, OverviewJson, SourcesJson } from './wire.ts';
 
 export const overviewQuery = z.object({ minutes: z.coerce.number().int().min(5).max(1440).default(60) });
+/** Each kind's card says how its open count moved over this many minutes. */
+const CHANGE_MINUTES = 15;
 
 /** Minute buckets up to two hours; beyond that wider buckets keep a chart at about 120 points per kind. */
 export function bucketSecondsFor(minutes: number): number {
@@ -34,19 +36,27 @@ export function overviewBuilder({ store, now, broker, latency, pollIntervalMs, f
     const at = now();
     const from = new Date(at.getTime() - minutes * 60_000);
     const bucketSeconds = bucketSecondsFor(minutes);
-    const [summary, history, sources] = await Promise.all([
+    const [summary, history, sources, change] = await Promise.all([
       store.openSummary(),
       store.history(from, bucketSeconds),
       store.listSourceHealth(),
+      // Two buckets, CHANGE_MINUTES apart: open then and open now. The same for every window, so a card's change
+      // does not depend on the chart the page shows.
+      store.history(new Date(at.getTime() - CHANGE_MINUTES * 60_000), CHANGE_MINUTES * 60),
     ]);
+    const openThen = new Map(change.filter((p) => p.at.getTime() < at.getTime()).map((p) => [p.kind, p.open]));
     // Every kind, in contract order, so the UI's cards do not jump around as kinds come and go.
     const findings = FINDING_KINDS.map((kind) => {
       const s = summary.find((row) => row.kind === kind) ?? { kind, open: 0, oldestFirstSeenAt: null };
-      return { ...s, oldestAgeSeconds: s.oldestFirstSeenAt ? Math.round(ageSeconds(s.oldestFirstSeenAt, at)) : null };
+      return {
+        ...s,
+        oldestAgeSeconds: s.oldestFirstSeenAt ? Math.round(ageSeconds(s.oldestFirstSeenAt, at)) : null,
+        changeLast15Min: s.open - (openThen.get(kind) ?? 0),
+      };
     });
     // The watched queues come from the broker poller's memory: a page view never polls the broker.
     const queues = broker ? toQueuesNow(broker, at) : [];
-    const queueHistory = broker ? toQueueHistory(broker) : [];
+    const queueHistory = broker ? toQueueHistory(broker, from) : [];
     // Latency is observed by the replica that runs the cycles (the leader); another replica shows none.
     const latencyPoints = latency ? latency.since(from) : [];
     const pollInterval = pollIntervalMs === undefined ? {} : { pollIntervalSeconds: pollIntervalMs / 1000 };

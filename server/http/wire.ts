@@ -172,6 +172,8 @@ export interface KindSummaryJson {
   open: number;
   oldestFirstSeenAt: string | null;
   oldestAgeSeconds: number | null;
+  /** Open now minus open 15 minutes ago, whatever the window: the overview's "+40 in 15 min". */
+  changeLast15Min: number;
 }
 
 export interface HistoryPointJson {
@@ -212,6 +214,10 @@ export interface QueueNowJson {
   total?: number;
   consumers?: number;
   rates?: MessageRates;
+  /** Messages ready and no consumer: nobody is taking them (false when not known). */
+  hasReadyWithoutConsumers: boolean;
+  /** Ready messages rose at every poll for a minute or more (false when not known). */
+  isBacklogGrowing: boolean;
 }
 
 export interface QueueHistoryPointJson {
@@ -227,7 +233,7 @@ export interface LatencyPointJson {
   p95Seconds: number | null;
 }
 
-export type TimelineSource = 'order' | 'outbox' | 'dispatch' | 'finding' | 'dead-letter';
+export type TimelineSource = 'order' | 'outbox' | 'inbox' | 'dispatch' | 'finding' | 'dead-letter' | 'action';
 
 export interface TimelineEventJson {
   at: string;
@@ -255,7 +261,7 @@ export interface OrderTimelineJson {
 
 export type DeadLetterQuery = {
   reason?: string;
-  /** An order id or message id (exact), or text in a parseable body. */
+  /** An order id or message id (exact), or text in the body, parseable or not. */
   q?: string;
   limit?: number;
   cursor?: string;
@@ -313,6 +319,16 @@ export interface DeadLetterJson extends DeadLetterSummaryJson {
   /** Of those, how many were not stored (past the byte bound): shown as "headers trimmed". */
   headerEntriesOmitted: number | null;
   xDeath: DeathEntryJson[];
+  /** Set when this letter is a redriven copy that died again (its key ends `#replay-N`). */
+  replay: DeadLetterReplayJson | null;
+}
+
+/** Which copy a replayed letter is, of which letter, and the redrive that sent it (ids link to their pages). */
+export interface DeadLetterReplayJson {
+  number: number;
+  firstLetterId: string | null;
+  previousLetterId: string | null;
+  action: { id: string; actor: string; status: string } | null;
 }
 
 /** POST /api/findings/:id/actions, with an Idempotency-Key header. */
@@ -397,9 +413,23 @@ export interface AuditEntryJson {
   detail: string | null;
   oldRole: Role | null;
   newRole: Role | null;
+  /** The finding its action was on; null for a user change. */
+  findingId: string | null;
+  /** The bulk that made its action; null for a single action or a user change. */
+  bulkId: string | null;
 }
 
-export type AuditQuery = { actionId?: string; limit?: number; before?: string };
+/** `action` is an action name or `user`; `kind` a finding kind; `from` (at or after) and `to` (before) ISO times. */
+export type AuditQuery = {
+  actionId?: string;
+  actor?: string;
+  action?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  before?: string;
+};
 
 export interface AuditPageJson {
   items: AuditEntryJson[];
@@ -423,6 +453,15 @@ export interface BulkPlanJson {
   willAct: number;
   items: Array<{ findingId: string; plan: 'act' | 'skip'; detail: string }>;
 }
+
+/** GET /api/bulk-selection?kind=&q=: the open findings a bulk's filter takes, before any dry run. */
+export interface BulkSelectionJson {
+  total: number;
+  /** The kinds selected, in the registry's order, each with the actions its findings allow. */
+  kinds: Array<{ kind: FindingKind; count: number; actions: ActionName[] }>;
+}
+
+export type BulkSelectionQuery = { kind?: Filter<FindingKind>; q?: string };
 
 export interface BulkStartedJson {
   id: string;
@@ -460,6 +499,8 @@ export interface BulkProgressJson {
   finishedAt: string | null;
   total: number;
   counts: Record<string, number>;
+  /** Of the items whose action is done, how many findings are resolved now (the next cycles saw the effect). */
+  resolved: number;
   items: BulkItemJson[];
   nextAfter: number | null;
 }

@@ -16,8 +16,10 @@ const GET = 'SELECT * FROM actions WHERE id = $1';
 const SAVE_RESPONSE = 'UPDATE actions SET response = $2 WHERE id = $1 AND response IS NULL';
 const LIST = `SELECT * FROM actions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR finding_id = $2)
   AND ($3::uuid IS NULL OR bulk_id = $3) AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5`;
-const AUDIT = `SELECT * FROM audit_log WHERE ($1::uuid IS NULL OR action_id = $1) AND ($2::bigint IS NULL OR id < $2)
-  ORDER BY id DESC LIMIT $3`;
+// Both halves use an index (actions_target, actions_finding); an order's actions are a handful, a flood is cut.
+const ABOUT = `SELECT * FROM (SELECT * FROM actions WHERE target = $1
+  UNION SELECT * FROM actions WHERE finding_id = ANY($2::text[])) a ORDER BY seq DESC LIMIT 100`;
+const AUDIT = sql('audit');
 
 // Claims and settles of one target take turns (a transaction-scoped advisory lock on the target). Without it a claim
 // whose snapshot still saw the other action pending, but whose insert came after that action settled `done`, found
@@ -113,8 +115,21 @@ export function createActionStore(pool: Pool): ActionStore {
       ]);
       return rows.map(toAction);
     },
-    async audit({ actionId, limit, before }) {
-      const { rows } = await pool.query(AUDIT, [actionId ?? null, before ?? null, pageSize(limit)]);
+    async about(target, findingIds) {
+      const { rows } = await pool.query(ABOUT, [target, [...findingIds]]);
+      return rows.map(toAction);
+    },
+    async audit({ actionId, actor, action, kind, from, to, limit, before }) {
+      const { rows } = await pool.query(AUDIT, [
+        actionId ?? null,
+        before ?? null,
+        pageSize(limit),
+        actor ?? null,
+        action ?? null,
+        kind ?? null,
+        from ?? null,
+        to ?? null,
+      ]);
       return rows.map(toAuditEntry);
     },
     async takeExpired(leaseMs, limit) {
@@ -148,7 +163,7 @@ const toAction = (r: any): ActionRecord => ({
   settledAt: r.settled_at,
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: a row of `SELECT *` from audit_log
+// biome-ignore lint/suspicious/noExplicitAny: a row of audit.sql (audit_log with its action's finding and bulk)
 const toAuditEntry = (r: any): AuditEntry => ({
   id: String(r.id),
   at: r.at,
@@ -164,4 +179,6 @@ const toAuditEntry = (r: any): AuditEntry => ({
   detail: r.detail,
   oldRole: r.old_role ?? null,
   newRole: r.new_role ?? null,
+  findingId: r.finding_id ?? null,
+  bulkId: r.bulk_id ?? null,
 });

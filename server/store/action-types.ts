@@ -85,6 +85,23 @@ export interface AuditEntry {
   detail: string | null;
   oldRole: Role | null;
   newRole: Role | null;
+  /** The finding its action was on, and the bulk that made the action; null for user changes and single actions. */
+  findingId: string | null;
+  bulkId: string | null;
+}
+
+/** Which audit rows: every field optional, all given ones must hold. */
+export interface AuditFilter {
+  actionId?: string;
+  actor?: string;
+  /** An action name, or `user` for user changes. */
+  action?: string;
+  /** The kind of the finding the action was on (user changes have none). */
+  kind?: string;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
 }
 
 export interface ActionQuery {
@@ -111,7 +128,9 @@ export interface ActionStore {
   saveResponse(id: string, response: unknown): Promise<void>;
   get(id: string): Promise<ActionRecord | undefined>;
   list(query: ActionQuery): Promise<ActionRecord[]>;
-  audit(query: { actionId?: string; limit: number; before?: string }): Promise<AuditEntry[]>;
+  /** The newest actions (at most 100) on `target` or on any of these findings: an order's, for its timeline. */
+  about(target: string, findingIds: readonly string[]): Promise<ActionRecord[]>;
+  audit(query: AuditFilter & { limit: number; before?: string }): Promise<AuditEntry[]>;
   /** Live actions whose lease ran out, each leased again and its attempt counted, atomically across replicas. */
   takeExpired(leaseMs: number, limit: number): Promise<ActionRecord[]>;
 }

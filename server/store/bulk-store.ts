@@ -60,6 +60,10 @@ const ITEMS = `SELECT i.position, i.finding_id, CASE WHEN a.id IS NULL THEN i.ou
   WHERE i.bulk_id = $1 AND i.position > $2 ORDER BY i.position LIMIT $3`;
 const COUNTS = `SELECT CASE WHEN a.id IS NULL THEN i.outcome ELSE a.status END AS outcome, count(*)::int AS n
   FROM bulk_items i LEFT JOIN actions a ON a.id = i.action_id WHERE i.bulk_id = $1 GROUP BY 1`;
+// Of the items whose action is done, those whose finding is no longer open: "done 28, of which 25 resolved".
+const RESOLVED = `SELECT count(*)::int AS n FROM bulk_items i
+  JOIN actions a ON a.id = i.action_id JOIN findings f ON f.id = i.finding_id
+  WHERE i.bulk_id = $1 AND a.status = 'done' AND f.state <> 'open'`;
 const RECORD = 'UPDATE bulk_items SET outcome = $3, detail = $4, action_id = $5 WHERE bulk_id = $1 AND position = $2';
 const CANCEL_QUEUED = `UPDATE bulk_items SET outcome = 'cancelled', detail = 'the bulk was cancelled'
   WHERE bulk_id = $1 AND outcome = 'queued'`;
@@ -131,6 +135,11 @@ export function createBulkStore(pool: Pool) {
     async counts(id: string): Promise<Record<string, number>> {
       const { rows } = await pool.query<{ outcome: string; n: number }>(COUNTS, [id]);
       return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+    },
+    /** Of its done actions, how many findings are resolved now: what the operator wanted, beyond "done". */
+    async resolvedCount(id: string): Promise<number> {
+      const { rows } = await pool.query<{ n: number }>(RESOLVED, [id]);
+      return rows[0]?.n ?? 0;
     },
     async record(
       id: string,

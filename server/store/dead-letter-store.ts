@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { DeadLetterRecord } from '../../reconcilers/ports/dead-letters.ts';
 import type { DeadLetterState } from '../../reconcilers/snapshots/dead-letters.ts';
+import { readReplay } from './dead-letter-replays.ts';
 import { type FullRow, SUMMARY_COLUMNS, type SummaryRow, toSummary } from './dead-letter-row.ts';
 import type { DeadLetterStore } from './dead-letter-types.ts';
 import { InvalidCursorError } from './finding-cursor.ts';
@@ -68,14 +69,16 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
       const pageSize = Number.isFinite(limit) ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit))) : 50;
       if (cursor !== undefined && !/^\d{1,18}$/.test(cursor)) throw new InvalidCursorError();
       const text = q?.trim() || null;
-      const pattern = text === null ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const bytes = text === null ? null : Buffer.from(text, 'utf8');
       // One row past the page tells whether another page exists without a count(*).
       const { rows } = await pool.query<SummaryRow>(LIST, [
         reason ?? null,
         text,
-        pattern,
+        text && containing(text),
         cursor ?? null,
         pageSize + 1,
+        bytes && containing(bytes.toString('latin1')),
+        bytes && containing(escapeForm(bytes)),
       ]);
       const page = rows.slice(0, pageSize);
       const last = page.at(-1);
@@ -96,6 +99,7 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
         xDeath: row.x_death,
       };
     },
+    replayOf: (letter) => readReplay(pool, letter),
     async deadLettersForOrder(orderId) {
       // Stored uuids are lower-case; any other key is compared exactly as it is written.
       const key = isUuid(orderId) ? orderId.toLowerCase() : orderId;
@@ -112,4 +116,18 @@ export function createDeadLetterStore(pool: Pool): DeadLetterStore {
       return rows;
     },
   };
+}
+
+/** An ILIKE pattern (ESCAPE '\\') matching `text` anywhere, its wildcards taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** What PostgreSQL's encode(bytes, 'escape') makes of these bytes: NUL and bytes ≥ 0x80 as \ooo, \ doubled. */
+function escapeForm(bytes: Buffer): string {
+  let out = '';
+  for (const byte of bytes) {
+    if (byte === 0 || byte >= 0x80) out += `\\${byte.toString(8).padStart(3, '0')}`;
+    else if (byte === 0x5c) out += '\\\\';
+    else out += String.fromCharCode(byte);
+  }
+  return out;
 }

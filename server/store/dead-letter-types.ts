@@ -36,9 +36,21 @@ export interface DeadLetter extends DeadLetterSummary {
   xDeath: DeathEntry[];
 }
 
+/** A letter that came back after a redrive: which copy it is, of which letter, sent by which action. */
+export interface DeadLetterReplay {
+  /** Recon's replay count: 1 for the first redriven copy. */
+  number: number;
+  /** The letter as it first died; null when Recon's store no longer has it (or it never did). */
+  firstLetterId: string | null;
+  /** The letter whose redrive this copy is. */
+  previousLetterId: string | null;
+  /** That redrive. */
+  action: { id: string; actor: string; status: string } | null;
+}
+
 export interface DeadLetterQuery {
   reason?: string;
-  /** An order id or message id (exact), or text in a parseable body. */
+  /** An order id or message id (exact), or text in the body, parseable or not. */
   q?: string;
   limit: number;
   /** From a previous page's `nextCursor`. */
@@ -62,6 +74,8 @@ export interface DeadLetterStore extends DeadLetterCustodyPort {
   settleDeadLetter(id: string, state: Exclude<DeadLetterState, 'stored'>, reason: string): Promise<boolean>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /** Null unless the letter is a redriven copy that died again. */
+  replayOf(letter: DeadLetter): Promise<DeadLetterReplay | null>;
   deadLettersForOrder(orderId: string): Promise<DeadLetterSummary[]>;
   /** Letters still in state `stored`, per queue and reason. */
   deadLetterCounts(): Promise<DeadLetterCount[]>;

@@ -52,6 +52,7 @@ export const inboxSchema = z.strictObject({
   table: identifier.optional(),
   messageId: valueSource.optional(),
   filter: sqlCondition.nullable().optional().meta({ description: 'The rows that mean "processed"' }),
+  processedAt: optionalColumn.meta({ description: "When the consumer processed a message (the order's timeline)" }),
 });
 
 export type OutboxFile = z.infer<typeof outboxSchema>;

@@ -188,6 +188,8 @@ export interface Inbox {
   messageId: ValueSource;
   /** A SQL boolean: the rows that mean "processed" (CAP's succeeded, MassTransit's consumed). Null: every row. */
   filter: string | null;
+  /** When the consumer processed the message, for the order's timeline; null (or not in the table): not shown. */
+  processedAt: string | null;
 }
 
 export interface DeadLetterQueue {

@@ -153,13 +153,26 @@ export const OUTBOX_PRESET_NAMES: Record<OutboxPreset, OutboxPresetNames> = {
   },
 };
 
-export const INBOX_PRESET_NAMES: Record<InboxPreset, { table: string; messageId: ValueSource; filter: string | null }> =
-  {
-    table: { table: 'processed_messages', messageId: { column: 'message_id' }, filter: null },
-    cap: {
-      table: 'cap.received',
-      messageId: { json: 'Content', path: '$.Headers."cap-msg-id"' },
-      filter: `"StatusName" = 'Succeeded'`,
-    },
-    masstransit: { table: 'InboxState', messageId: { column: 'MessageId' }, filter: `"Consumed" IS NOT NULL` },
-  };
+export const INBOX_PRESET_NAMES: Record<
+  InboxPreset,
+  { table: string; messageId: ValueSource; filter: string | null; processedAt: string | null }
+> = {
+  table: {
+    table: 'processed_messages',
+    messageId: { column: 'message_id' },
+    filter: null,
+    processedAt: 'processed_at',
+  },
+  cap: {
+    table: 'cap.received',
+    messageId: { json: 'Content', path: '$.Headers."cap-msg-id"' },
+    filter: `"StatusName" = 'Succeeded'`,
+    processedAt: 'Added',
+  },
+  masstransit: {
+    table: 'InboxState',
+    messageId: { column: 'MessageId' },
+    filter: `"Consumed" IS NOT NULL`,
+    processedAt: 'Consumed',
+  },
+};

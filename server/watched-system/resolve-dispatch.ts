@@ -67,6 +67,7 @@ export function resolveInbox(
     table: given.table ?? names.table,
     messageId: given.messageId === undefined ? names.messageId : toValueSource(given.messageId),
     filter: given.filter === undefined ? names.filter : given.filter,
+    processedAt: given.processedAt === undefined ? names.processedAt : given.processedAt,
   };
 }
 

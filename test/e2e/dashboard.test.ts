@@ -123,7 +123,7 @@ describe('the dashboard in Chromium', () => {
     await screenshot(page, 'actions');
     await page.goto(`${recon.url}/#/audit`);
     await expect
-      .poll(() => page.getByTestId('audit-table').textContent())
+      .poll(() => page.getByTestId('audit-groups').textContent())
       .toContain('e2e: the courier app lost this order');
     await screenshot(page, 'audit');
   });

@@ -121,7 +121,7 @@ beforeAll(async () => {
     { name: 'actions', hash: '#/actions', ready: 'action-row' },
     { name: 'action', hash: `#/actions/${encodeURIComponent(action.id)}`, ready: 'action-detail' },
     { name: 'bulk', hash: `#/bulk/${encodeURIComponent(bulk.id)}`, ready: 'bulk-status' },
-    { name: 'audit', hash: '#/audit', ready: 'audit-row' },
+    { name: 'audit', hash: '#/audit', ready: 'audit-groups' },
     { name: 'users', hash: '#/users', ready: 'user-row' },
   );
 });

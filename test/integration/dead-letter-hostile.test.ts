@@ -113,8 +113,9 @@ describe('hostile dead letters', () => {
   it('finds letters by order id, message id and body text, and pages through all of them', async () => {
     type Page = { items: Array<{ id: string; messageId: string | null }>; nextCursor: string | null };
     const ids = async (q: string) => (await api<Page>(`/api/dead-letters?q=${encodeURIComponent(q)}`)).items;
-    expect((await ids(REAL_ORDER)).map((l) => l.messageId)).toEqual([realMessageId]);
-    expect((await ids(REAL_ORDER.toUpperCase())).map((l) => l.messageId)).toEqual([realMessageId]);
+    // The huge body, cut short and so unparseable, names the order too: a search reads every body.
+    expect((await ids(REAL_ORDER)).map((l) => l.messageId)).toEqual([realMessageId, 'h-huge']);
+    expect((await ids(REAL_ORDER.toUpperCase())).map((l) => l.messageId)).toEqual([realMessageId, 'h-huge']);
     expect((await ids('h-proto')).map((l) => l.messageId)).toEqual(['h-proto']);
     expect((await ids('FOR THE KITCHEN')).map((l) => l.messageId)).toEqual([realMessageId]);
     expect(await ids('100%_\\')).toEqual([]);

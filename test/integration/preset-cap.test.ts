@@ -139,6 +139,8 @@ describe('the CAP preset on examples/cap', () => {
   it("answers an order's timeline by its 19-digit id, with the order, its CAP row and its delivery", async () => {
     const timeline = await getJson(recon, `/api/orders/${orderId(N.stuck)}/timeline`);
     expect(timeline.orderId).toBe(orderId(N.stuck));
+    // CAP's inbox (cap.received, the message id inside its JSON) is read too, without failing the timeline.
+    expect(timeline.unavailable).toEqual([]);
     expect(String(timeline.order.Id)).toBe(orderId(N.stuck));
     expect(timeline.outbox.map((row: { Id: unknown }) => String(row.Id))).toEqual([messageId(N.stuck)]);
     expect(timeline.findings.map((f: { kind: string }) => f.kind).sort()).toEqual([

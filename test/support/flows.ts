@@ -78,6 +78,7 @@ export function makeReferenceFlow(): Flow {
       table: 'processed_messages',
       messageId: { column: 'message_id' },
       filter: null,
+      processedAt: 'processed_at',
     },
     deadLetterQueues: [{ queue: 'dispatch.order-created.dlq', style: 'dead-letter-exchange' }],
   };

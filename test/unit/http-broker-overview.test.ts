@@ -24,8 +24,17 @@ describe('the watched queues as the API shows them', () => {
         total: 4,
         consumers: 1,
         rates: { ack: 1.5 },
+        hasReadyWithoutConsumers: false,
+        isBacklogGrowing: false,
       },
-      { name: 'orders.replenish', exists: false, at: NOW, isStale: false },
+      {
+        name: 'orders.replenish',
+        exists: false,
+        at: NOW,
+        isStale: false,
+        hasReadyWithoutConsumers: false,
+        isBacklogGrowing: false,
+      },
     ]);
   });
 
@@ -38,13 +47,13 @@ describe('the watched queues as the API shows them', () => {
 
   it('says "not known" rather than "absent" before the broker was ever read', () => {
     expect(toQueuesNow(viewOf([makeFailedPoll()], [QUEUE]), NOW)).toEqual([
-      { name: QUEUE, exists: null, at: null, isStale: true },
+      { name: QUEUE, exists: null, at: null, isStale: true, hasReadyWithoutConsumers: false, isBacklogGrowing: false },
     ]);
   });
 
   it('lists recent polls for the charts, failed ones included, leaving out what the broker did not send', () => {
     const polls = [...makePolls(1, () => ({ queues: [makeQueue({ consumers: undefined })] })), makeFailedPoll()];
-    const history = toQueueHistory(viewOf(polls));
+    const history = toQueueHistory(viewOf(polls), new Date(0));
     expect(history).toEqual([
       { at: polls[0]!.at, ok: true, queues: [{ name: QUEUE, ready: 0, unacked: 4, consumers: undefined, rates: {} }] },
       { at: NOW, ok: false, queues: [] },

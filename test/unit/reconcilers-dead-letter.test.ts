@@ -72,6 +72,25 @@ describe('dead-letter', () => {
   });
 });
 
+describe('dead-letter repairs in words', () => {
+  const evidenceOf = (overrides: Partial<DeadLetterFacts>) => {
+    const [judgement] = deadLetter.detect({ letters: [makeLetter(overrides)], openKeys: [] }, NOW, {});
+    return (judgement as { evidence: Parameters<typeof deadLetter.repairs.redrive.describe>[0] }).evidence;
+  };
+
+  it('names the order whose dispatch a redrive checks first', () => {
+    expect(deadLetter.repairs.redrive.describe(evidenceOf({}), 'm-1')).toBe(
+      `Redrive dead letter 7 to exchange orders, routing key order.created, unless order ${ORDER_ID} already has its dispatch`,
+    );
+  });
+
+  it('says nothing of an order when the letter names none', () => {
+    expect(deadLetter.repairs.redrive.describe(evidenceOf({ orderId: null }), 'm-1')).toBe(
+      'Redrive dead letter 7 to exchange orders, routing key order.created',
+    );
+  });
+});
+
 describe('recon_dead_letters values', () => {
   it('reports every watched queue with every known reason, 0 when none is stored', () => {
     const values = toDeadLetterMetrics([{ queue: DLQ, reason: 'rejected', count: 3 }], [DLQ]);

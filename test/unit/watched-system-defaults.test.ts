@@ -86,6 +86,7 @@ describe('the watched system without a file', () => {
       table: m.inbox?.table,
       messageId: { column: m.inbox?.messageId },
       filter: null,
+      processedAt: 'processed_at',
     });
     expect(system.flow.deadLetterQueues).toEqual([
       { queue: 'dispatch.order-created.dlq', style: 'dead-letter-exchange' },

@@ -178,6 +178,7 @@ describe('inbox presets', () => {
       table: 'processed_messages',
       messageId: { column: 'message_id' },
       filter: null,
+      processedAt: 'processed_at',
     });
   });
 

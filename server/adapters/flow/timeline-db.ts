@@ -16,6 +16,7 @@ import type { Row } from '../sql/key-order-stream.ts';
 import { onFirstUse } from '../sql/on-first-use.ts';
 import { containsPattern, valueReader } from '../sql/values.ts';
 import { toDate } from '../sql-time.ts';
+import { createTimelineInbox } from './timeline-inbox.ts';
 
 /**
  * An order's rows across both databases through the configured flow: each configured column read by its name
@@ -25,12 +26,21 @@ import { toDate } from '../sql-time.ts';
  * outbox whose order id lives in JSON is searched by a prefilter and checked here.
  */
 export function createTimelineDb(
-  pools: { orders: pg.Pool; dispatch: pg.Pool; outbox: pg.Pool | null },
+  pools: { orders: pg.Pool; dispatch: pg.Pool; outbox: pg.Pool | null; inbox?: pg.Pool | null },
   flow: Flow,
-  databases: { orders: DatabaseSource; dispatch: DatabaseSource; outbox: DatabaseSource | null },
+  databases: {
+    orders: DatabaseSource;
+    dispatch: DatabaseSource;
+    outbox: DatabaseSource | null;
+    inbox?: DatabaseSource | null;
+  },
   keyFamily: () => Promise<KeyFamily>,
 ): TimelinePort {
   const { order: o, outbox: x, dispatch: d } = flow;
+  const inbox =
+    flow.inbox && pools.inbox && databases.inbox ? createTimelineInbox(pools.inbox, flow.inbox, databases.inbox) : null;
+  // Compared as text: a status column of any type, and the configuration's values written as numbers or words.
+  const cancelled = new Set(d.cancelledStatuses.map(String));
   const need = (names: Array<string | null>, key: string): ColumnNeed[] =>
     names.flatMap((column) => (column ? [{ column, configKey: key }] : []));
   const optionalText = (name: string | null) => (name ? `t.${q(name)}::text` : 'NULL::text');
@@ -131,9 +141,13 @@ export function createTimelineDb(
       return {
         order: order.value[0] ? toOrder(order.value[0]) : null,
         outbox: outbox.value.map((r) => toOutboxRow(r, x ? valueReader('t', x.messageId).keyOf(r.message_id) : null)),
-        dispatches: dispatches.value.map((r) => toDispatch(r, courierOf(r.columns as Row))),
+        dispatches: dispatches.value.map((r) => ({
+          ...toDispatch(r, courierOf(r.columns as Row)),
+          isCancelled: r.status !== null && r.status !== undefined && cancelled.has(String(r.status)),
+        })),
       };
     },
+    ...(inbox ? { inboxRecords: inbox.records } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import type {
   BulkPlan,
   BulkProgress,
   BulkProgressQuery,
+  BulkSelection,
+  BulkSelectionQuery,
   BulkStarted,
   DeadLetter,
   DeadLetterPage,
@@ -55,7 +57,7 @@ export const api = {
   },
   events: {
     /** The live overview: each event's data is the JSON its name has in EventsJson. Reconnects by itself. */
-    open: () => new EventSource('/api/events'),
+    open: (minutes: number) => new EventSource(`/api/events?minutes=${encodeURIComponent(minutes)}`),
   },
   findings: {
     list: (query: FindingQuery, signal?: AbortSignal) => getJson<FindingPage>('/api/findings', query, signal),
@@ -86,6 +88,9 @@ export const api = {
     list: (query: AuditQuery, signal?: AbortSignal) => getJson<AuditPage>('/api/audit', query, signal),
   },
   bulk: {
+    /** What a filter selects, per kind with the actions each allows: before any dry run. */
+    selection: (query: BulkSelectionQuery, signal?: AbortSignal) =>
+      getJson<BulkSelection>('/api/bulk-selection', query, signal),
     plan: (body: Omit<BulkBody, 'dryRun'>) => post<BulkPlan>('/api/bulk-actions', { ...body, dryRun: true }),
     start: (body: Omit<BulkBody, 'dryRun'>, idempotencyKey: string) =>
       post<BulkStarted>('/api/bulk-actions', body, withKey(idempotencyKey)),

@@ -18,6 +18,8 @@ export type {
   BulkPlanJson as BulkPlan,
   BulkProgressJson as BulkProgress,
   BulkProgressQuery,
+  BulkSelectionJson as BulkSelection,
+  BulkSelectionQuery,
   BulkStartedJson as BulkStarted,
   DeadLetterJson as DeadLetter,
   DeadLetterPageJson as DeadLetterPage,

@@ -6,6 +6,8 @@ interface Props {
   result: ActionResult;
   /** Opens the confirmation again for `action`, naming the settled action it retries; absent: no retry button. */
   onRetry?(action: ActionName, retryOf: string): void;
+  /** What happens next after a `done` action, in the operator's words (a redrive: Recon watches for it to die again). */
+  nextStep?(action: Action): string | null;
 }
 
 /** Settled without its effect: the server answers further presses with it (409) unless they name it in retryOf. */
@@ -13,7 +15,7 @@ const isRetryable = (action: Action | undefined): action is Action =>
   action !== undefined && ['failed', 'superseded', 'needs-attention'].includes(action.status);
 
 /** What came of an action request: its status and detail, or the server's refusal (with the blocking action). */
-export function ActionResultNote({ result, onRetry }: Props) {
+export function ActionResultNote({ result, onRetry, nextStep }: Props) {
   const settled = result.kind === 'done' ? result.action : result.status === 409 ? result.action : undefined;
   const retry = onRetry && isRetryable(settled) && (
     <p>
@@ -42,6 +44,7 @@ export function ActionResultNote({ result, onRetry }: Props) {
   }
   const { action } = result;
   const isGood = action.status === 'done' || action.status === 'superseded';
+  const next = action.status === 'done' ? nextStep?.(action) : null;
   return (
     <div
       class={`banner ${isGood ? 'ok' : 'warn'}`}
@@ -54,6 +57,7 @@ export function ActionResultNote({ result, onRetry }: Props) {
         {result.isReplay ? ' (the same request had already run; this is its outcome)' : ''}
       </p>
       {action.detail && <p>{action.detail}</p>}
+      {next && <p data-testid="action-next-step">{next}</p>}
       <p>
         <a href={href.action(action.id)}>Action and its audit trail</a>
       </p>

@@ -18,6 +18,8 @@ interface Props {
   description: string;
   /** The settled action this runs again on purpose: the server runs it even though that one just failed. */
   retryOf?: string;
+  /** What the operator should know before pressing (a poison letter's redrive): shown above the reason, as an alert. */
+  warning?: string;
   onResult(result: ActionResult): void;
   onClose(): void;
 }
@@ -26,7 +28,7 @@ interface Props {
  * "Do this?" plus a required reason. The Idempotency-Key is made when the dialog opens, so a double click, or a
  * retry after a timeout or a 5xx (the dialog stays open for those), replays the same request instead of acting twice.
  */
-export function ConfirmActionDialog({ findingId, action, description, retryOf, onResult, onClose }: Props) {
+export function ConfirmActionDialog({ findingId, action, description, retryOf, warning, onResult, onClose }: Props) {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [reason, setReason] = useState('');
   const [isSending, setIsSending] = useState(false);
@@ -68,6 +70,11 @@ export function ConfirmActionDialog({ findingId, action, description, retryOf, o
         <p data-testid="confirm-text" class="confirm-text">
           {description}?
         </p>
+        {warning && (
+          <p class="banner warn" role="alert" data-testid="confirm-warning">
+            {warning}
+          </p>
+        )}
         <label for="confirm-reason">Reason (required, kept in the audit log)</label>
         <textarea
           id="confirm-reason"

@@ -22,6 +22,9 @@ function NumberHeader({ name }: { name: string }) {
   );
 }
 
+/** Messages wait with nobody to take them, or pile up faster than they are taken. */
+const needsAttention = (q: Partial<QueueNow>) => !!(q.hasReadyWithoutConsumers || q.isBacklogGrowing);
+
 /** The watched queues: how deep each is, and whether the broker has it at all. */
 export function QueueTable({ queues, caption, isLive = false }: Props) {
   return (
@@ -50,12 +53,15 @@ export function QueueTable({ queues, caption, isLive = false }: Props) {
               key={q.name}
               data-testid={isLive ? 'queue-row' : undefined}
               data-queue={isLive ? q.name : undefined}
-              class={q.isStale ? 'stale' : undefined}
+              class={q.isStale ? 'stale' : needsAttention(q) ? 'attention' : undefined}
+              data-attention={isLive ? String(needsAttention(q)) : undefined}
             >
               <td>
                 {q.name}
                 {q.exists === false && <span class="badge warn">not on the broker</span>}
                 {q.isStale && <span class="badge warn">stale</span>}
+                {q.hasReadyWithoutConsumers && <span class="badge critical">no consumers</span>}
+                {q.isBacklogGrowing && <span class="badge warn">backlog growing</span>}
               </td>
               <td class="num">{formatCount(q.ready)}</td>
               <td class="num">{formatCount(q.unacked)}</td>

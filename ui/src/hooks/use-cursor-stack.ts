@@ -12,6 +12,8 @@ export function useCursorStack() {
     hasPrevious: stack.length > 0,
     next: (cursor: string) => setStack((s) => [...s, cursor]),
     previous: () => setStack((s) => s.slice(0, -1)),
+    /** Back to the first page: a new filter's pages are not the old one's. */
+    reset: () => setStack([]),
   };
 }
 

@@ -14,15 +14,21 @@ export interface OverviewStream {
   /** When the overview arrived, by the browser's clock: with `overview.at` it gives the server's "now". */
   receivedAtMs: number;
   isLive: boolean;
+  /** The stream is down and the last fetch failed: Recon itself cannot be reached, so nothing shown is current. */
+  isUnreachable: boolean;
   error: string | null;
 }
 
-/** The overview, once by GET and then from the live events (`overview`) as the server pushes it. */
-export function useOverviewStream(): OverviewStream {
+/**
+ * The overview over the last `minutes`, once by GET and then from the live events (`overview`) as the server pushes
+ * it. A new window opens a new stream; the numbers already shown stay until its first event.
+ */
+export function useOverviewStream(minutes: number): OverviewStream {
   const [state, setState] = useState<OverviewStream>({
     overview: undefined,
     receivedAtMs: 0,
     isLive: false,
+    isUnreachable: false,
     error: null,
   });
 
@@ -31,15 +37,15 @@ export function useOverviewStream(): OverviewStream {
     let lastSessionCheck = 0;
     let isClosed = false;
     const accept = (overview: Overview) => {
-      if (!isClosed) setState((s) => ({ ...s, overview, receivedAtMs: Date.now(), error: null }));
+      if (!isClosed) setState((s) => ({ ...s, overview, receivedAtMs: Date.now(), isUnreachable: false, error: null }));
     };
     const fetchOnce = () =>
-      api.overview.get({ minutes: 60 }).then(accept, (err) => {
-        if (!isClosed) setState((s) => ({ ...s, error: errorMessage(err) }));
+      api.overview.get({ minutes }).then(accept, (err) => {
+        if (!isClosed) setState((s) => ({ ...s, isUnreachable: !isLive, error: errorMessage(err) }));
       });
 
     void fetchOnce();
-    const events = api.events.open();
+    const events = api.events.open(minutes);
     events.addEventListener('open', () => {
       isLive = true;
       setState((s) => ({ ...s, isLive: true }));
@@ -59,6 +65,8 @@ export function useOverviewStream(): OverviewStream {
     events.addEventListener('error', () => {
       isLive = false;
       setState((s) => ({ ...s, isLive: false }));
+      // Find out now whether Recon answers at all, rather than at the next fallback tick.
+      void fetchOnce();
       if (Date.now() - lastSessionCheck > SESSION_CHECK_MS) {
         lastSessionCheck = Date.now();
         void sessionStore.check();
@@ -73,7 +81,7 @@ export function useOverviewStream(): OverviewStream {
       events.close();
       clearInterval(fallback);
     };
-  }, []);
+  }, [minutes]);
 
   return state;
 }

@@ -94,6 +94,16 @@ export function BulkPage({ id }: { id: string }) {
         )}
       </div>
       <ErrorText error={cancelError} testId="bulk-cancel-error" />
+      {/* An action done is not yet a customer helped: the finding resolves when the next cycles see the effect. */}
+      <p data-testid="bulk-resolved" data-resolved={String(bulk.resolved)}>
+        <strong>
+          done {bulk.counts.done ?? 0}, of which {bulk.resolved} {bulk.resolved === 1 ? 'finding' : 'findings'} resolved
+          so far
+        </strong>{' '}
+        <span class="muted">
+          ({bulk.total} in the bulk; a finding resolves when the next cycles see its repair's effect)
+        </span>
+      </p>
       <ul class="counts" data-testid="bulk-counts">
         {counts.map(([outcome, count]) => (
           <li key={outcome} data-outcome={outcome}>

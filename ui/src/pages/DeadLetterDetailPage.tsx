@@ -5,11 +5,13 @@ import { Time } from '../components/Time.tsx';
 import { useApi } from '../hooks/use-api.ts';
 import { formatCount, toPrettyJson } from '../lib/format.ts';
 import { href } from '../routing/routes.ts';
+import { LetterActions } from './dead-letters/LetterActions.tsx';
+import { ReplayNote } from './dead-letters/ReplayNote.tsx';
 import { XDeathTable } from './dead-letters/XDeathTable.tsx';
 
 // Everything on this page came from a producer or the broker: it is rendered as text only, in <pre> and cells.
 export function DeadLetterDetailPage({ id }: { id: string }) {
-  const { data: letter, error } = useApi((signal) => api.deadLetters.get(id, signal), [id]);
+  const { data: letter, error, reload } = useApi((signal) => api.deadLetters.get(id, signal), [id]);
 
   if (!letter) {
     return (
@@ -26,6 +28,7 @@ export function DeadLetterDetailPage({ id }: { id: string }) {
         <a href={href.deadLetters()}>← Dead letters</a>
       </p>
       <h1>Dead letter {letter.id}</h1>
+      {letter.replay && <ReplayNote replay={letter.replay} />}
       <dl class="facts">
         <dt>Queue</dt>
         <dd>{letter.queue}</dd>
@@ -34,7 +37,7 @@ export function DeadLetterDetailPage({ id }: { id: string }) {
           {letter.reason} ({formatCount(letter.deathCount)} deaths)
         </dd>
         <dt>State</dt>
-        <dd>
+        <dd data-testid="dead-letter-state">
           {letter.state}
           {letter.stateReason ? ` — ${letter.stateReason}` : ''}
         </dd>
@@ -53,9 +56,11 @@ export function DeadLetterDetailPage({ id }: { id: string }) {
         <dd class="mono">{letter.orderId ? <a href={href.order(letter.orderId)}>{letter.orderId}</a> : '—'}</dd>
         <dt>Finding</dt>
         <dd>
-          <a href={href.finding(`dead-letter:${letter.dedupeKey}`)}>dead-letter finding (redrive, discard)</a>
+          <a href={href.finding(`dead-letter:${letter.dedupeKey}`)}>dead-letter finding</a>
         </dd>
       </dl>
+
+      <LetterActions letter={letter} onActed={reload} />
 
       <h2>Body</h2>
       <BodyView letter={letter} />

@@ -7,7 +7,10 @@ import { useApi } from '../hooks/use-api.ts';
 import { toPrettyJson } from '../lib/format.ts';
 import { href } from '../routing/routes.ts';
 
-/** One order's story across the order database, the broker, dead letters, the dispatch database and Recon. */
+/**
+ * One order's story across the order database, the broker, the consumer's inbox, dead letters, the dispatch
+ * database and Recon's own actions: "never processed" (no inbox event) reads differently from "dispatch cancelled".
+ */
 export function OrderTimelinePage({ orderId }: { orderId: string }) {
   const { data, error } = useApi((signal) => api.orders.timeline(orderId, signal), [orderId]);
 
@@ -22,8 +25,8 @@ export function OrderTimelinePage({ orderId }: { orderId: string }) {
         <>
           {data.unavailable.length > 0 && (
             <div class="banner warn" role="status" data-testid="timeline-unavailable">
-              Could not read the {data.unavailable.join(' and ')} database: the order, outbox and dispatch rows are
-              unknown here, not absent. Findings and dead letters below are Recon's own.
+              Could not read the {data.unavailable.join(' and ')} database: what it holds (order, outbox, inbox or
+              dispatch rows) is unknown here, not absent. Findings, dead letters and actions below are Recon's own.
             </div>
           )}
           {!data.order && data.unavailable.length === 0 && (
@@ -74,6 +77,7 @@ function DetailValue({ name, value }: { name: string; value: string | number | n
   const text = String(value);
   if (name === 'findingId') return <a href={href.finding(text)}>{text}</a>;
   if (name === 'deadLetterId') return <a href={href.deadLetter(text)}>{text}</a>;
+  if (name === 'actionId') return <a href={href.action(text)}>{text}</a>;
   return <span class="mono">{text}</span>;
 }
 

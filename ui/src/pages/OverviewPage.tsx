@@ -1,16 +1,21 @@
+import { useState } from 'preact/hooks';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { QueueTable } from '../components/QueueTable.tsx';
 import { useNow } from '../hooks/use-now.ts';
 import { useOverviewStream } from '../hooks/use-overview-stream.ts';
+import { toHeadline } from '../lib/headline.ts';
 import { staleReasons } from '../lib/staleness.ts';
 import { FeatureList } from './overview/FeatureList.tsx';
+import { Headline } from './overview/Headline.tsx';
 import { KindCards } from './overview/KindCards.tsx';
 import { LiveIndicator } from './overview/LiveIndicator.tsx';
 import { OverviewCharts } from './overview/OverviewCharts.tsx';
 import { SourceList } from './overview/SourceList.tsx';
+import { WindowPicker } from './overview/WindowPicker.tsx';
 
 export function OverviewPage() {
-  const { overview, receivedAtMs, isLive, error } = useOverviewStream();
+  const [minutes, setMinutes] = useState(60);
+  const { overview, receivedAtMs, isLive, isUnreachable, error } = useOverviewStream(minutes);
   const now = useNow(1000);
 
   if (!overview) {
@@ -32,6 +37,9 @@ export function OverviewPage() {
     pollIntervalSeconds: overview.pollIntervalSeconds,
     overviewAgeSeconds: elapsedSeconds,
   });
+  const headline = isUnreachable
+    ? { level: 'unknown' as const, text: 'Recon cannot be reached: what follows is its last word, not the state now' }
+    : toHeadline(overview.findings, { isDataCurrent: reasons.length === 0 });
 
   return (
     <section class="overview">
@@ -39,6 +47,7 @@ export function OverviewPage() {
         <h1>Overview</h1>
         <LiveIndicator isLive={isLive} />
       </div>
+      <Headline headline={headline} />
       <ErrorText error={error} testId="overview-error" />
       {reasons.length > 0 && (
         <div class="banner warn" role="status" data-testid="stale-banner">
@@ -50,9 +59,10 @@ export function OverviewPage() {
           </ul>
         </div>
       )}
-      <SourceList sources={overview.sources} nowMs={serverNowMs} />
+      <SourceList sources={overview.sources} nowMs={serverNowMs} isUnknown={isUnreachable} />
       <FeatureList features={overview.features} />
       <KindCards findings={overview.findings} elapsedSeconds={elapsedSeconds} />
+      <WindowPicker minutes={minutes} onChange={setMinutes} />
       <OverviewCharts overview={overview} />
       <section aria-labelledby="queues-title">
         <h2 id="queues-title">Watched queues</h2>

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ACTION_NAMES } from '../../../../reconcilers/registry.ts';
 import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { ActionName, BulkBody, BulkPlan, Finding } from '../../api/types.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useApi } from '../../hooks/use-api.ts';
+import { kindsOfSelection, toActionOptions } from '../../lib/bulk-options.ts';
 import { newIdempotencyKey } from '../../lib/idempotency-key.ts';
 import { href } from '../../routing/routes.ts';
 import { navigate } from '../../routing/use-route.ts';
@@ -26,18 +27,28 @@ type Scope = 'selection' | 'filter';
  */
 export function BulkDialog({ selected, filter, onClose }: Props) {
   const [scope, setScope] = useState<Scope>(selected.length > 0 ? 'selection' : 'filter');
-  const options = offeredActions(scope === 'selection' ? selected : []);
-  const [chosen, setChosen] = useState<string>(options[0]!);
-  // A scope change can take the chosen action off the list: then the first one offered is what runs.
-  const action = options.find((name) => name === chosen) ?? options[0]!;
+  // "Every open finding matching the filter", counted by the server as the bulk will select it, before any dry run.
+  const matching = useApi(
+    (signal) =>
+      api.bulk.selection(
+        { ...(filter.kind ? { kind: filter.kind } : {}), ...(filter.q ? { q: filter.q } : {}) },
+        signal,
+      ),
+    [filter.kind, filter.q],
+  );
+  const kinds = scope === 'selection' ? kindsOfSelection(selected) : matching.data?.kinds;
+  const options = toActionOptions(kinds ?? []);
+  const [chosen, setChosen] = useState<string>('');
+  // Only an action offered for this scope runs; a scope change that takes it off the list leaves none chosen.
+  const action = options.choices.find((c) => c.action === chosen)?.action ?? options.defaultAction;
   const [reason, setReason] = useState('');
   const [ratePerSecond, setRatePerSecond] = useState(20);
   const [plan, setPlan] = useState<{ plan: BulkPlan; idempotencyKey: string } | null>(null);
   const [isSending, setIsSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const body = (): BulkBody => ({
-    action,
+  const body = (chosenAction: ActionName): BulkBody => ({
+    action: chosenAction,
     reason: reason.trim(),
     ratePerSecond,
     ...(scope === 'selection'
@@ -52,17 +63,18 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
     };
 
   async function dryRun() {
+    if (!action) return;
     await send(async () => {
-      const planned = await api.bulk.plan(body());
+      const planned = await api.bulk.plan(body(action));
       // One key per shown plan: a retried Execute of this plan replays, a new plan is a new request.
       setPlan({ plan: planned, idempotencyKey: newIdempotencyKey() });
     });
   }
 
   async function execute() {
-    if (!plan) return;
+    if (!plan || !action) return;
     await send(async () => {
-      const started = await api.bulk.start(body(), plan.idempotencyKey);
+      const started = await api.bulk.start(body(action), plan.idempotencyKey);
       navigate(href.bulk(started.id));
     });
   }
@@ -105,22 +117,37 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
             onChange={() => change(setScope)('filter')}
           />
           every open finding matching the filter ({filter.kind || 'all kinds'}
-          {filter.q ? `, search “${filter.q}”` : ''})
+          {filter.q ? `, search “${filter.q}”` : ''}):{' '}
+          <span data-testid="bulk-filter-count" data-count={matching.data ? String(matching.data.total) : undefined}>
+            {matching.data ? countText(matching.data.total, matching.data.kinds) : matching.error ? '?' : '…'}
+          </span>
         </label>
       </fieldset>
+      <ErrorText error={matching.error} testId="bulk-count-error" />
       <label for="bulk-action-select">Action</label>
       <select
         id="bulk-action-select"
         data-testid="bulk-action-select"
-        value={action}
+        value={action ?? ''}
+        disabled={options.choices.length === 0}
         onChange={(e) => change(setChosen)(e.currentTarget.value)}
       >
-        {options.map((name) => (
+        {!action && (
+          <option value="" disabled>
+            {options.choices.length === 0 ? 'no action applies' : 'Choose an action…'}
+          </option>
+        )}
+        {options.choices.map(({ action: name, applies }) => (
           <option key={name} value={name}>
-            {name}
+            {applies === options.total ? name : `${name} (applies to ${applies} of ${options.total})`}
           </option>
         ))}
       </select>
+      {kinds && options.choices.length === 0 && options.total > 0 && (
+        <p class="muted" data-testid="bulk-no-action">
+          Recon has no repair for these kinds: fix the cause (see each finding's page).
+        </p>
+      )}
       <label for="bulk-reason">Reason (required, kept in the audit log)</label>
       <textarea
         id="bulk-reason"
@@ -145,7 +172,7 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
       <ErrorText error={error} testId="bulk-error" />
       {plan && <BulkPlanTable plan={plan.plan} />}
       <div class="buttons">
-        <button type="button" data-testid="bulk-dry-run" disabled={!hasReason || isSending} onClick={dryRun}>
+        <button type="button" data-testid="bulk-dry-run" disabled={!hasReason || !action || isSending} onClick={dryRun}>
           Dry run
         </button>
         <button
@@ -165,13 +192,8 @@ export function BulkDialog({ selected, filter, onClose }: Props) {
   );
 }
 
-/**
- * The actions every selected finding allows. For a filter, or a selection with nothing in common, every action:
- * the dry run then says which items it skips and why.
- */
-function offeredActions(selected: Finding[]): readonly ActionName[] {
-  // Each finding's actions are its own kind's: read them as names, whatever the kind.
-  const allows = (f: Finding, action: ActionName) => (f.actions as readonly string[]).includes(action);
-  const common = ACTION_NAMES.filter((action) => selected.every((f) => allows(f, action)));
-  return common.length > 0 ? common : ACTION_NAMES;
+/** "32: 30 dead-letter, 2 order-without-dispatch" — how many, and of which kinds. */
+function countText(total: number, kinds: ReadonlyArray<{ kind: string; count: number }>): string {
+  if (total === 0) return 'none open';
+  return `${total}: ${kinds.map((k) => `${k.count} ${k.kind}`).join(', ')}`;
 }

@@ -1,6 +1,7 @@
 import { kindNamed } from '../../../../reconcilers/registry.ts';
 import type { KindSummary } from '../../api/types.ts';
 import { formatAge, formatCount } from '../../lib/format.ts';
+import { formatChange } from '../../lib/headline.ts';
 import { href } from '../../routing/routes.ts';
 
 interface Props {
@@ -32,6 +33,9 @@ export function KindCards({ findings, elapsedSeconds }: Props) {
                   {formatCount(summary.open)}
                   {/* In words too: a colour alone says nothing to a colour-blind reader or a screen reader. */}
                   {isOpen && <span class={`badge ${severity}`}>{severity}</span>}
+                </span>
+                <span class="card-change" data-testid="card-change" data-change={String(summary.changeLast15Min)}>
+                  {formatChange(summary.changeLast15Min)} in 15 min
                 </span>
                 <span class="muted">
                   {summary.oldestAgeSeconds === null
