@@ -13,7 +13,8 @@ export interface ScoreLine {
 export const KIND_SOURCES: Record<string, Source[]> = {
   'order-without-dispatch': ['orders-db', 'dispatch-db'],
   'dispatch-without-order': ['orders-db', 'dispatch-db'],
-  'duplicate-dispatch': ['orders-db', 'dispatch-db'],
+  // Judged from the dispatch side alone (reconcilers/kinds/duplicate-dispatch.ts): an orders outage does not blind it.
+  'duplicate-dispatch': ['dispatch-db'],
   'stuck-outbox': ['orders-db'],
   'unconfirmed-publishes': ['management'],
   'unacked-stuck': ['management'],
