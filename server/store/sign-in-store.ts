@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { NO_USER_HASH } from '../auth/passwords.ts';
 import type { Role } from '../auth/user-rules.ts';
+import { inTransaction } from './in-transaction.ts';
 
 export interface SignIn {
   name: string;
@@ -71,19 +72,4 @@ async function signInFederated(
   if (inserted.rowCount !== 1) return { status: 'name-taken' };
   await client.query(AUDIT, [name, role, null, how]);
   return { status: 'ok', name, oldRole: null };
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { ROLES, type Role } from '../auth/user-rules.ts';
+import { inTransaction } from './in-transaction.ts';
 
 export interface StoredUser {
   name: string;
@@ -97,19 +98,4 @@ async function save(
     result.events.push('user-password-changed');
   }
   return result;
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
