@@ -60,6 +60,8 @@ describe('the finding page', () => {
     });
 
     expect(await text(page, 'finding-explanation')).toContain(`Order ${orderId}`);
+    // Instants in the words are shown in the page's zone, like every other time, never as raw ISO text.
+    expect(await text(page, 'finding-explanation')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     expect(await text(page, 'finding-cause')).toMatch(/never created a dispatch/);
     expect(await page.getByTestId('finding-recommendation').getAttribute('data-action')).toBe('redeliver');
     const choice = page.getByTestId('repair-choice-redeliver');

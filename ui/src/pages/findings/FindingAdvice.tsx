@@ -1,4 +1,5 @@
 import type { FindingDetail } from '../../api/types.ts';
+import { Words } from '../../components/Words.tsx';
 
 interface Props {
   finding: FindingDetail;
@@ -11,12 +12,12 @@ export function FindingAdvice({ finding }: Props) {
     <section class="advice" aria-label="What is wrong">
       <p data-testid="finding-explanation">
         {finding.state === 'resolved' && <span class="muted">While it was open: </span>}
-        {finding.explanation}
+        <Words text={finding.explanation} />
       </p>
       {finding.cause && (
         <p data-testid="finding-cause">
           <strong>Likely cause: </strong>
-          {finding.cause}
+          <Words text={finding.cause} />
         </p>
       )}
       {recommendation && finding.state === 'open' && (
@@ -24,7 +25,7 @@ export function FindingAdvice({ finding }: Props) {
           <strong>
             {recommendation.action ? `Recommended: ${recommendation.action}. ` : 'Recommended: act outside Recon. '}
           </strong>
-          {recommendation.why}
+          <Words text={recommendation.why} />
         </p>
       )}
     </section>

@@ -1,4 +1,5 @@
 import type { FindingDetail } from '../../api/types.ts';
+import { Words } from '../../components/Words.tsx';
 
 type ActionDetail = FindingDetail['actionDetails'][number];
 
@@ -50,11 +51,13 @@ export function RepairChoices({ finding, allowActions, reasonNotAllowed, onPick 
               </button>
               {isRecommended && <span class="badge recommended-badge">recommended</span>}
             </p>
-            <p>{detail.description}.</p>
+            <p>
+              <Words text={detail.description} />.
+            </p>
             {detail.customerEffect && (
               <p>
                 <strong>For the customer: </strong>
-                {detail.customerEffect}
+                <Words text={detail.customerEffect} />
               </p>
             )}
             <p class="muted">
