@@ -175,6 +175,13 @@ export async function startRecon(
     holdMs: 2 * config.pollIntervalMs + config.graceMs,
     faultPoint: config.actions.faultPoint,
   });
+  const bulks = createBulkStore(reconPool);
+  const bulk = createBulkActions({
+    service: actionService,
+    bulks,
+    findings: store,
+    log: log.child({ component: 'bulk' }),
+  });
   const sweeper = startActionSweeper({
     actions: actionStore,
     findings: store,
@@ -187,13 +194,7 @@ export async function startRecon(
     leaseMs: config.actions.leaseMs,
     retryAfterMs: config.actions.retryAfterMs,
     maxAttempts: config.actions.maxAttempts,
-  });
-  const bulks = createBulkStore(reconPool);
-  const bulk = createBulkActions({
-    service: actionService,
-    bulks,
-    findings: store,
-    log: log.child({ component: 'bulk' }),
+    resumeBulks: () => bulk.resumeInterrupted(),
   });
 
   const users = createUserStore(reconPool);

@@ -21,6 +21,8 @@ export interface ActionSweeperDeps {
   retryAfterMs: number;
   /** Attempts (the first execution included) before an action is handed to a human as `needs-attention`. */
   maxAttempts: number;
+  /** Resumes bulks whose replica stopped mid-run; how many it took. */
+  resumeBulks?: () => Promise<number>;
 }
 
 /**
@@ -55,7 +57,10 @@ export function startActionSweeper(deps: ActionSweeperDeps) {
     intervalMs: deps.intervalMs,
     isDue: deps.isLeader,
     waitFirst: true,
-    run: async () => void (await sweepOnce()),
+    run: async () => {
+      await sweepOnce();
+      await deps.resumeBulks?.();
+    },
     log,
   });
 

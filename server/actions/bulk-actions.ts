@@ -7,6 +7,11 @@ import type { ActionAnswer, ActionService } from './action-service.ts';
 
 /** Findings looked up at once while planning. */
 const PLAN_BATCH = 50;
+/**
+ * A running bulk whose runner has not been heard of for this long was interrupted (its replica stopped): the runner
+ * touches the heartbeat before every item, and an item takes at most a confirm timeout plus the rate's gap.
+ */
+export const BULK_INTERRUPTED_AFTER_MS = 60_000;
 
 export interface PlannedItem {
   findingId: string;
@@ -76,7 +81,25 @@ export function createBulkActions(deps: {
     void guarded.finally(() => running.delete(guarded));
   }
 
-  async function run(id: string, request: BulkRequest) {
+  /**
+   * Resumes bulks whose replica died (the leader's sweeper calls it): their queued items run here, each under the
+   * same idempotency key, so an item the dead replica had already requested replays its action instead of a second.
+   */
+  async function resumeInterrupted(): Promise<number> {
+    let resumed = 0;
+    for (let bulk = await bulks.takeInterrupted(BULK_INTERRUPTED_AFTER_MS); bulk && !isStopping; ) {
+      resumed += 1;
+      log.warn({ bulkId: bulk.id, status: bulk.status }, 'resuming a bulk whose replica stopped');
+      if (bulk.status === 'cancelling') {
+        await bulks.cancelQueued(bulk.id);
+        await bulks.setStatus(bulk.id, 'cancelled', ['cancelling']);
+      } else track(run(bulk.id, bulk));
+      bulk = await bulks.takeInterrupted(BULK_INTERRUPTED_AFTER_MS);
+    }
+    return resumed;
+  }
+
+  async function run(id: string, request: Pick<BulkRequest, 'action' | 'reason' | 'ratePerSecond' | 'actor' | 'role'>) {
     const gapMs = 1000 / request.ratePerSecond;
     for (let after = -1; ; ) {
       const items = await bulks.items(id, after, 100);
@@ -114,6 +137,7 @@ export function createBulkActions(deps: {
   return {
     plan,
     start,
+    resumeInterrupted,
     async cancel(id: string): Promise<boolean> {
       return bulks.setStatus(id, 'cancelling', ['running']);
     },

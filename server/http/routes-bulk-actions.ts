@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ACTION_NAMES, FINDING_KINDS, type Finding } from '../../reconcilers/registry.ts';
-import type { BulkActions } from '../actions/bulk-actions.ts';
+import { BULK_INTERRUPTED_AFTER_MS, type BulkActions } from '../actions/bulk-actions.ts';
 import type { BulkRecord, BulkStore } from '../store/bulk-store.ts';
 import type { ReconStore } from '../store/types.ts';
 import { ApiError } from './api-error.ts';
@@ -23,8 +23,6 @@ export const MAX_BULK_ITEMS = 10_000;
 export const MAX_FINDING_ID_LENGTH = 600;
 /** Room for the most findings with the longest ids (each quoted, with a comma), and the rest of the body. */
 export const BULK_BODY_LIMIT_BYTES = MAX_BULK_ITEMS * (MAX_FINDING_ID_LENGTH + 3) + BODY_LIMIT_BYTES;
-/** A running bulk whose runner has not been heard of for this long was interrupted (its replica stopped). */
-const INTERRUPTED_AFTER_MS = 60_000;
 
 export const bulkBody = z
   .object({
@@ -169,7 +167,7 @@ function toKindCounts(selected: ReadonlyArray<Pick<Finding, 'kind' | 'actions'>>
 
 /** Computed when read: an in-doubt item the sweeper settled later changes what the bulk amounts to. */
 function statusOf(record: BulkRecord, counts: Record<string, number>): BulkStatusJson {
-  if (record.status === 'running' && Date.now() - record.heartbeatAt.getTime() > INTERRUPTED_AFTER_MS)
+  if (record.status === 'running' && Date.now() - record.heartbeatAt.getTime() > BULK_INTERRUPTED_AFTER_MS)
     return 'interrupted';
   if (record.status === 'running' || record.status === 'cancelling' || record.status === 'cancelled')
     return record.status;

@@ -19,6 +19,11 @@ export interface BulkRecord {
   total: number;
 }
 
+export type InterruptedBulk = Pick<
+  BulkRecord,
+  'id' | 'action' | 'actor' | 'role' | 'reason' | 'ratePerSecond' | 'status'
+>;
+
 export interface BulkItem {
   position: number;
   findingId: string;
@@ -67,6 +72,12 @@ const RESOLVED = `SELECT count(*)::int AS n FROM bulk_items i
 const RECORD = 'UPDATE bulk_items SET outcome = $3, detail = $4, action_id = $5 WHERE bulk_id = $1 AND position = $2';
 const CANCEL_QUEUED = `UPDATE bulk_items SET outcome = 'cancelled', detail = 'the bulk was cancelled'
   WHERE bulk_id = $1 AND outcome = 'queued'`;
+// A bulk whose runner went silent (its replica died): taken by touching its heartbeat, so one replica resumes it.
+const TAKE_INTERRUPTED = `UPDATE bulk_actions SET heartbeat_at = now()
+  WHERE id = (SELECT id FROM bulk_actions WHERE status IN ('running', 'cancelling')
+                AND heartbeat_at < now() - $1 * interval '1 millisecond'
+              ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+  RETURNING id, action, actor, role, reason, rate_per_second, status`;
 const SET_STATUS = `UPDATE bulk_actions SET status = $2, heartbeat_at = now(),
   finished_at = CASE WHEN $2 IN ('running', 'cancelling') THEN NULL ELSE now() END WHERE id = $1 AND status = ANY($3)`;
 
@@ -150,6 +161,22 @@ export function createBulkStore(pool: Pool) {
     },
     async cancelQueued(id: string) {
       await pool.query(CANCEL_QUEUED, [id]);
+    },
+    /** The oldest bulk whose runner has not been heard of for `staleMs`, now this caller's to run; else undefined. */
+    async takeInterrupted(staleMs: number): Promise<InterruptedBulk | undefined> {
+      const { rows } = await pool.query(TAKE_INTERRUPTED, [staleMs]);
+      const r = rows[0];
+      return (
+        r && {
+          id: r.id,
+          action: r.action,
+          actor: r.actor,
+          role: r.role,
+          reason: r.reason,
+          ratePerSecond: r.rate_per_second,
+          status: r.status,
+        }
+      );
     },
     /** Moves the bulk to `status` only from one of `from`; true when it did. Also the runner's heartbeat. */
     async setStatus(id: string, status: BulkStatus, from: readonly BulkStatus[]): Promise<boolean> {
