@@ -5,8 +5,8 @@ import { COMPRESSIBLE_CONTENT_TYPE_REGEX, compress } from 'hono/compress';
  * Gzip (or deflate) for the JSON API and /metrics, when the client accepts it. The UI's bundles are compressed at build
  * time instead (server/http/routes-ui.ts). Prometheus asks for gzip on every scrape (`enable_compression`, on by
  * default) and decodes it, as it does for node_exporter and client_golang, so /metrics is compressed too.
- * Never the live event stream: an encoder buffers until it has a block worth emitting, so each `overview` event would
- * wait for the next ones (or the end) instead of reaching the page at once.
+ * Not the live event stream: it gzips itself, flushing after every event (server/http/event-stream.ts), where this
+ * middleware's encoder would hold each `overview` event until it had a block worth emitting.
  */
 export function compressResponses(): MiddlewareHandler {
   const gzip = compress({

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Context, Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { errorJson } from './api-error.ts';
 import type { AuthEnv } from './auth.ts';
+import { createEventStream } from './event-stream.ts';
 import { type OverviewDeps, overviewBuilder, overviewQuery } from './routes-overview.ts';
 import type { SignedInCheck } from './session-liveness.ts';
 import { parseOrThrow, withoutEmpty } from './validate.ts';
@@ -30,25 +30,24 @@ export function eventsRoutes(deps: EventsDeps): Hono<AuthEnv> {
   app.get('/api/events', (c) => {
     // Checked before the stream opens: a bad window is a 400, not a stream of errors.
     const { minutes } = parseOrThrow(overviewQuery, withoutEmpty(c.req.query()), 'query parameter');
-    return streamSSE(c, async (stream) => {
+    const { body, headers, sink } = createEventStream(c.req.header('accept-encoding'));
+    void (async () => {
       const isSignedIn = deps.watchSignedIn ? await deps.watchSignedIn(c) : async () => true;
-      let id = 0;
       // Ends the wait between events when the page goes away or Recon stops; nothing stays registered after.
-      const gone = new AbortController();
-      stream.onAbort(() => gone.abort());
-      const stopped = AbortSignal.any([gone.signal, deps.shutdown]);
-      while (!stream.aborted && !stream.closed && !stopped.aborted) {
-        if (id > 0 && !(await isSignedIn())) break;
-        id += 1;
+      const stopped = AbortSignal.any([sink.closed, deps.shutdown, c.req.raw.signal]);
+      for (let id = 1; !stopped.aborted; id += 1) {
+        if (id > 1 && !(await isSignedIn())) break;
         // Recon's own database down: the page keeps its last numbers and says so, and the stream goes on.
         const event = await overview(minutes).then(
           (json) => toEvent('overview', json),
           () => toEvent('overview-unavailable', errorJson('unavailable', "Recon's database cannot be read")),
         );
-        await stream.writeSSE({ ...event, id: String(id) });
+        if (!sink.send({ ...event, id: String(id) })) break;
         await sleep(deps.intervalMs, undefined, { signal: stopped }).catch(() => {});
       }
-    });
+      sink.close();
+    })().catch(() => sink.close());
+    return new Response(body, { headers });
   });
 
   return app;

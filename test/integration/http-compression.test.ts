@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgement } from '../../reconcilers/vocabulary.ts';
 import { createApp } from '../../server/http/app.ts';
@@ -134,30 +134,56 @@ describe('the API', () => {
     expect(gunzipSync(response.body).toString('utf8')).toMatch(/^# HELP recon_/m);
   });
 
-  it('leaves the live event stream unencoded, so each event arrives as it is written', async () => {
-    const arrivals: Array<{ at: number; text: string }> = [];
-    const req = request(`${server.url}/api/events`, {
-      headers: { authorization: viewer, 'accept-encoding': 'gzip, deflate, br' },
-      agent: false,
-    });
-    const opened = Date.now();
-    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      req.on('error', reject);
-      req.on('response', (res) => {
-        res.on('data', (chunk: Buffer) => arrivals.push({ at: Date.now(), text: chunk.toString('utf8') }));
-        resolve(res.headers);
-      });
-      req.end();
-    });
+  it('gzips the live event stream with a flush per event, so each event still arrives as it is written', async () => {
+    const { headers, events, opened } = await readEvents('gzip, deflate, br');
     expect(headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(headers['content-encoding']).toBeUndefined();
-    // Three events at 300 ms apart: a buffering encoder would hold them until its buffer filled or the stream ended.
-    const deadline = Date.now() + 10_000;
-    while (arrivals.filter((a) => a.text.includes('event: overview')).length < 3 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    req.destroy();
-    const events = arrivals.filter((a) => a.text.includes('event: overview'));
+    expect(headers['content-encoding']).toBe('gzip');
+    // Three events 300 ms apart: an encoder without a flush would hold them until its buffer filled or the end.
     expect(events.length).toBeGreaterThanOrEqual(3);
     expect(events[0]!.at - opened).toBeLessThan(5_000);
+    expect(events[2]!.at - events[0]!.at).toBeLessThan(5_000);
+    // Each event decodes on its own, one interval after the one before: not held back and released together.
+    expect(events[1]!.at - events[0]!.at).toBeGreaterThanOrEqual(EVENT_INTERVAL_MS / 2);
+    expect(events[2]!.at - events[1]!.at).toBeGreaterThanOrEqual(EVENT_INTERVAL_MS / 2);
+    expect(JSON.parse(events[0]!.data)).toHaveProperty('findings');
+  });
+
+  it('sends the live event stream as it is to a client that accepts no gzip', async () => {
+    const { headers, events } = await readEvents('identity');
+    expect(headers['content-encoding']).toBeUndefined();
+    expect(events.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+/** Opens /api/events over a socket, decodes it as it arrives, and returns the first three events with their times. */
+async function readEvents(acceptEncoding: string) {
+  const events: Array<{ at: number; data: string }> = [];
+  let text = '';
+  const req = request(`${server.url}/api/events`, {
+    headers: { authorization: viewer, 'accept-encoding': acceptEncoding },
+    agent: false,
+  });
+  const opened = Date.now();
+  const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const decoded = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      decoded.on('error', () => {});
+      decoded.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (block.startsWith('event: overview') && data) events.push({ at: Date.now(), data });
+        }
+      });
+      resolve(res.headers);
+    });
+    req.end();
+  });
+  const deadline = Date.now() + 10_000;
+  while (events.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  req.destroy();
+  return { headers, events, opened };
+}
