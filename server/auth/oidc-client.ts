@@ -3,7 +3,7 @@ import type { OidcSettings } from '../oidc-settings.ts';
 import { type Claims, claimOf } from './oidc-claims.ts';
 
 // The relying party's side of the authorization code flow with PKCE, through openid-client (certified): it checks
-// state, the issuer, the ID token's signature (never `none`: only the algorithms the provider's keys have), audience,
+// state, the issuer, the ID token's signature against the provider's published keys (never `none`), audience,
 // expiry and nonce. This file only adds where those values live and what a failure means to the user.
 
 /** Each request to the provider (discovery, token, UserInfo) gives up after this long. */
@@ -35,7 +35,11 @@ export function createOidcClient(settings: OidcSettings) {
         settings.clientSecret ? client.ClientSecretBasic(settings.clientSecret) : client.None(),
         {
           timeout: PROVIDER_TIMEOUT_SECONDS,
-          execute: settings.isLoopbackHttp ? [client.allowInsecureRequests] : [],
+          // Without enableNonRepudiationChecks the library checks an ID token's `alg`, not its signature.
+          execute: [
+            client.enableNonRepudiationChecks,
+            ...(settings.isLoopbackHttp ? [client.allowInsecureRequests] : []),
+          ],
         },
       )
       .catch((err: unknown) => {

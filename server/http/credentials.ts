@@ -6,7 +6,7 @@ import type { UserStore } from '../store/user-store.ts';
 import type { SignedInUser } from './auth.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
-/** A right pair skips scrypt this long, so a script's every Basic request does not cost one. */
+/** A right pair skips scrypt this long after its last use, so a script's every Basic request does not cost one. */
 const VERIFIED_TTL_MS = 60_000;
 const MAX_CACHED = 1_000;
 /** Failed checks one address may make per minute, across all names: one client spraying names. */
@@ -36,7 +36,8 @@ export function createCredentialChecker(users: UserStore, { failuresPerMinute = 
   const hashes = createHashQueue({ atOnce: HASHES_AT_ONCE, waiting: HASHES_WAITING });
   // Keyed by an HMAC under a per-process secret: memory holds no plain digest of a password to crack offline.
   const secret = randomBytes(32);
-  const verified = new Map<string, number>();
+  /** Right pairs, by HMAC(name, password): the stored hash they were right against, and until when. */
+  const verified = new Map<string, { hash: string; until: number }>();
   const inFlight = new Map<string, Promise<boolean | undefined>>();
 
   /** Takes a token from both limits, or none: the refusal of the one that had none left. */
@@ -50,19 +51,30 @@ export function createCredentialChecker(users: UserStore, { failuresPerMinute = 
   };
 
   return async (name: string, password: string, client: string): Promise<CredentialCheck> => {
+    // A name that breaks the rules cannot exist (and a NUL would upset the database): it is just an unknown user.
+    const isValidName = USER_NAME.test(name);
+    const key = createHmac('sha256', secret).update(`${name}\0${password}`).digest('base64');
+
+    // A pair proved right before is no guess: checked before the limits, so a script keeps working while someone
+    // else's failures fill its address's limit. It holds while the stored hash is the one it was right against.
+    const known = verified.get(key);
+    if (known && known.until > Date.now() && isValidName) {
+      const stored = await users.getUser(name);
+      if (stored && stored.passwordHash === known.hash) {
+        known.until = Date.now() + VERIFIED_TTL_MS;
+        return ok(stored);
+      }
+      verified.delete(key);
+    }
+
     const nameKey = `${name.toLowerCase()}\0${client}`;
     const waitName = perNameAndClient.secondsToWait(nameKey);
     if (waitName > 0) return { status: 'limited', per: 'name-and-client', retryAfterSeconds: waitName };
     const waitClient = perClient.secondsToWait(client);
     if (waitClient > 0) return { status: 'limited', per: 'client', retryAfterSeconds: waitClient };
 
-    // A name that breaks the rules cannot exist (and a NUL would upset the database): it is just an unknown user.
-    const stored = USER_NAME.test(name) ? await users.getUser(name) : undefined;
+    const stored = isValidName ? await users.getUser(name) : undefined;
     const hash = stored?.passwordHash ?? NO_USER_HASH;
-    const key = createHmac('sha256', secret).update(`${name}\0${password}\0${hash}`).digest('base64');
-    const until = verified.get(key);
-    if (stored && until !== undefined && until > Date.now()) return ok(stored);
-
     // Concurrent checks of the same pair share one scrypt, and count as one failure.
     let check = inFlight.get(key);
     if (!check) {
@@ -79,7 +91,7 @@ export function createCredentialChecker(users: UserStore, { failuresPerMinute = 
           }
           if (isRight && stored) {
             if (verified.size >= MAX_CACHED) verified.clear();
-            verified.set(key, Date.now() + VERIFIED_TTL_MS);
+            verified.set(key, { hash, until: Date.now() + VERIFIED_TTL_MS });
           }
         })
         .catch(() => {})

@@ -41,11 +41,12 @@ export function oidcRoutes(deps: OidcRouteDeps) {
   if (!oidc) return app;
   const client = createOidcClient(oidc);
   const provider = oidc.displayName;
-  const unavailable = (reason: string) => ({
+  // The reason (addresses, ports of the provider's network) goes to the log only: this page is shown to anyone.
+  const unavailable = {
     status: 502 as const,
     title: `${provider} cannot be reached`,
-    detail: `Recon could not talk to ${provider} (${reason}). Try again in a moment; if it stays down, an administrator can sign in with a local user (RECON_PASSWORD_SIGNIN).`,
-  });
+    detail: `Recon could not talk to ${provider}. Try again in a moment; if it stays down, an administrator can sign in with a local user (RECON_PASSWORD_SIGNIN); Recon's log says why.`,
+  };
 
   app.get(OIDC_START_PATH, async (c) => {
     // The flow cookie must be set on the host the provider sends the browser back to.
@@ -54,7 +55,7 @@ export function oidcRoutes(deps: OidcRouteDeps) {
     const started = await client.start();
     if (started.status !== 'ok') {
       deps.logger.error({ reason: started.reason }, 'OpenID provider unreachable');
-      return refusalPage(c, unavailable(started.reason));
+      return refusalPage(c, unavailable);
     }
     setCookie(c, FLOW_COOKIE, Buffer.from(JSON.stringify(started.flow)).toString('base64url'), {
       httpOnly: true,
@@ -80,7 +81,7 @@ export function oidcRoutes(deps: OidcRouteDeps) {
     const result = await client.finish(callbackUrl, flow);
     if (result.status === 'unavailable') {
       deps.logger.error({ reason: result.reason }, 'OpenID provider unreachable');
-      return refusalPage(c, unavailable(result.reason));
+      return refusalPage(c, unavailable);
     }
     if (result.status === 'refused') {
       deps.logger.info?.({ reason: result.reason }, 'OpenID sign-in refused');

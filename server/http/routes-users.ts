@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { saveUserWithPassword } from '../auth/save-user.ts';
 import { MIN_PASSWORD_LENGTH, ROLES, USER_NAME, USER_NAME_RULE } from '../auth/user-rules.ts';
 import { sessionTokenHash } from '../store/session-store.ts';
-import type { UserStore } from '../store/user-store.ts';
+import { FederatedUserError, type UserStore } from '../store/user-store.ts';
+import { ApiError } from './api-error.ts';
 import { type AuthEnv, currentUser, SESSION_COOKIE } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
 import type { UserJson, UserListJson } from './wire.ts';
@@ -33,6 +34,9 @@ export function usersRoutes(users: UserStore, log: { info?(context: object, mess
       actor: author.name,
       role: author.role,
       keepSessionHash: token && sessionTokenHash(token),
+    }).catch((error: unknown) => {
+      if (error instanceof FederatedUserError) throw new ApiError(409, error.message);
+      throw error;
     });
     log.info?.({ by: author.name, user: body.name, role: body.role, ...change }, 'user saved');
     return c.json<UserJson>({ name: body.name, role: body.role }, change.oldRole === null ? 201 : 200);

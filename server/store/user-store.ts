@@ -45,6 +45,16 @@ export interface UserStore {
 }
 
 const GET = 'SELECT name, role, password_hash FROM users WHERE name = $1';
+const IS_FEDERATED = 'SELECT oidc_subject IS NOT NULL AS is_federated FROM users WHERE name = $1';
+
+/** A password for a user who signs in through the OpenID provider: it would make a second way into that account. */
+export class FederatedUserError extends Error {
+  constructor(readonly userName: string) {
+    super(
+      `${userName} signs in through the OpenID provider: Recon gives that user no password (choose another name for a local user)`,
+    );
+  }
+}
 // Two admins saving the same user take turns, so each sees the role the other left and audits the right change.
 const LOCK_USER = "SELECT pg_advisory_xact_lock(hashtextextended('recon.user:' || $1, 0))";
 const INSERT = 'INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3)';
@@ -84,6 +94,9 @@ async function save(
     await audit('user-created', null);
     return { ...result, events: ['user-created'] };
   }
+  // Someone who chose this name at the provider must not gain a password (and an admin's role with it) this way.
+  if (passwordHash !== undefined && (await client.query(IS_FEDERATED, [name])).rows[0]?.is_federated)
+    throw new FederatedUserError(name);
   await client.query(UPDATE, [name, role, passwordHash ?? null]);
   if (role !== oldRole) {
     const event = ROLES.indexOf(role) > ROLES.indexOf(oldRole) ? 'user-promoted' : 'user-demoted';

@@ -106,6 +106,15 @@ describe('OpenID sign-ins that end in no session', () => {
     }
   });
 
+  it('an ID token signed with a key the provider never published is refused', async () => {
+    provider.tamper((claims) => claims, 'foreign-key');
+    try {
+      await expectRefused(await signInWithOidc(recon, 'olga'), 403, /Sign-in refused.*signature/is, 'olga');
+    } finally {
+      provider.tamper(null);
+    }
+  });
+
   it('never takes over a local user of the same name', async () => {
     await addUser(env, 'vera', 'admin');
     const { response, cookie } = await signInWithOidc(recon, 'vera');
@@ -114,6 +123,20 @@ describe('OpenID sign-ins that end in no session', () => {
     expect(cookie).toBeUndefined();
     const { rows } = await pool.query('SELECT role, oidc_subject FROM users WHERE name = $1', ['vera']);
     expect(rows).toEqual([{ role: 'admin', oidc_subject: null }]);
+  });
+
+  it('never gives a password to a user who signs in through the provider (an admin creating that name gets 409)', async () => {
+    expect((await signInWithOidc(recon, 'olga')).response.status).toBe(302);
+    const before = await pool.query('SELECT role, password_hash FROM users WHERE name = $1', ['olga']);
+    const reply = await recon.app.request(`${RECON_ORIGIN}/api/users`, {
+      method: 'POST',
+      headers: { authorization: ADMIN_AUTH, 'content-type': 'application/json', origin: RECON_ORIGIN },
+      body: JSON.stringify({ name: 'olga', role: 'admin', password: 'a-break-glass-password' }),
+    });
+    expect(reply.status).toBe(409);
+    expect(((await reply.json()) as { error: { message: string } }).error.message).toMatch(/OpenID provider/);
+    const after = await pool.query('SELECT role, password_hash FROM users WHERE name = $1', ['olga']);
+    expect(after.rows).toEqual(before.rows);
   });
 });
 
@@ -138,7 +161,10 @@ describe('a provider that is down, with password sign-in turned off', () => {
   it('the sign-in button leads to a page that says the provider cannot be reached', async () => {
     const response = await downRecon.app.request(`${RECON_ORIGIN}/api/session/oidc/start`);
     expect(response.status).toBe(502);
-    expect(await response.text()).toMatch(/Test IdP cannot be reached.*RECON_PASSWORD_SIGNIN/s);
+    const page = await response.text();
+    expect(page).toMatch(/Test IdP cannot be reached.*RECON_PASSWORD_SIGNIN/s);
+    // Anyone sees this page: the provider's network (addresses, ports, errno) stays in the log.
+    expect(page).not.toMatch(/ECONN|127\.0\.0\.1:\d+|fetch failed/);
   });
 
   it('refuses passwords through the form and HTTP Basic, and the sign-in page is told so', async () => {

@@ -37,15 +37,22 @@ export interface TestProvider {
   issuer: string;
   /** Groups a user has from now on (their next sign-in). */
   groups: Map<string, string[]>;
-  /** Rewrites every ID token the token endpoint returns until set back to null; `none` drops the signature. */
-  tamper(change: ((claims: IdTokenClaims) => IdTokenClaims) | null, alg?: 'RS256' | 'none'): void;
+  /**
+   * Rewrites every ID token the token endpoint returns until set back to null; `none` drops the signature,
+   * `foreign-key` signs with a key the provider never published.
+   */
+  tamper(change: ((claims: IdTokenClaims) => IdTokenClaims) | null, alg?: TamperAlg): void;
   stop(): Promise<void>;
 }
+
+type TamperAlg = 'RS256' | 'none' | 'foreign-key';
+/** A key of nobody's: a token it signs claims the provider's `kid` but no published key verifies it. */
+const FOREIGN_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
 export async function startTestProvider(redirectUris: string[]): Promise<TestProvider> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const groups = new Map(Object.entries(OIDC_USERS));
-  let tampering: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: 'RS256' | 'none' } | null = null;
+  let tampering: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: TamperAlg } | null = null;
 
   const proxy = createServer((req, res) => forward(req, res, upstreamPort, tampering, privateKey));
   const issuer = `http://127.0.0.1:${await listen(proxy)}`;
@@ -90,7 +97,7 @@ function forward(
   req: IncomingMessage,
   res: ServerResponse,
   port: number,
-  tampering: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: 'RS256' | 'none' } | null,
+  tampering: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: TamperAlg } | null,
   key: KeyObject,
 ): void {
   const upstream = request(
@@ -118,14 +125,19 @@ function forward(
 
 function rewrite(
   jwt: string,
-  { change, alg }: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: 'RS256' | 'none' },
+  { change, alg }: { change: (claims: IdTokenClaims) => IdTokenClaims; alg: TamperAlg },
   key: KeyObject,
 ): string {
   const [header, payload] = jwt.split('.');
   const claims = change(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as IdTokenClaims);
-  const newHeader = { ...(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as object), alg };
+  const newHeader = {
+    ...(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as object),
+    alg: alg === 'foreign-key' ? 'RS256' : alg,
+  };
   const input = `${b64(newHeader)}.${b64(claims)}`;
-  return alg === 'none' ? `${input}.` : `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  if (alg === 'none') return `${input}.`;
+  const signer = alg === 'foreign-key' ? FOREIGN_KEY : key;
+  return `${input}.${sign('sha256', Buffer.from(input), signer).toString('base64url')}`;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
