@@ -56,7 +56,10 @@ export async function scoreEffects(
     const live = rows[0]?.live ?? 0;
     // Cancelling an orphan dispatch leaves none; every other repair leaves exactly one courier for the order.
     const expected = a.action === 'cancel-dispatch' && a.finding_id.startsWith('dispatch-without-order:') ? 0 : 1;
-    if (live > expected) doubled.push(`${a.action} ${a.target}: ${live} live dispatches`);
+    // An extra courier the ledger owes to a non-idempotent consumer is that fault's (its duplicate-dispatch finding
+    // has its own repair), not a second effect of this action.
+    if (live > expected && !(await isLedgerDuplicate(pools.orders, orderId)))
+      doubled.push(`${a.action} ${a.target}: ${live} live dispatches`);
     if (live < expected) missingEffect.push(`${a.action} ${a.target}: ${live} live dispatches`);
     if (a.action === 'make-up-order') {
       const { rowCount } = await pools.orders.query('SELECT 1 FROM orders WHERE id = $1', [orderId]);
@@ -139,4 +142,13 @@ export async function scoreDeadLetters(ordersPool: pg.Pool, reconPool: pg.Pool, 
         .slice(0, 10)
         .join(', ') || undefined,
   };
+}
+
+async function isLedgerDuplicate(orders: pg.Pool, orderId: string | undefined): Promise<boolean> {
+  if (orderId === undefined) return false;
+  const { rowCount } = await orders.query(
+    `SELECT 1 FROM demo_faults WHERE kind = 'non-idempotent' AND order_id::text = $1`,
+    [orderId],
+  );
+  return (rowCount ?? 0) > 0;
 }
