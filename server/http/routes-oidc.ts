@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { groupsOf, nameOf, roleOf } from '../auth/oidc-claims.ts';
 import { createOidcClient, type OidcFlow } from '../auth/oidc-client.ts';
@@ -8,8 +8,10 @@ import type { SignInStore } from '../store/sign-in-store.ts';
 import { ApiError } from './api-error.ts';
 import type { ErrorLogger } from './app.ts';
 import type { AuthEnv } from './auth.ts';
+import { clientAddress } from './client-address.ts';
 import type { CredentialChecker } from './credentials.ts';
 import { refusalPage } from './oidc-page.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { isSecure, type SessionCookieOptions, setSessionCookie } from './session-cookie.ts';
 import type { SignInOptionsJson } from './wire.ts';
 
@@ -18,6 +20,11 @@ export const OIDC_START_PATH = '/api/session/oidc/start';
 const FLOW_COOKIE = 'recon_oidc_flow';
 const FLOW_COOKIE_PATH = '/api/session/oidc';
 const FLOW_TTL_SECONDS = 600;
+/**
+ * Failed callbacks per client address per minute. The flow cookie is not signed (any replica must read it), so a
+ * script could invent one and make Recon call the provider's token endpoint with its client secret: this bounds it.
+ */
+const FAILED_CALLBACKS_PER_CLIENT_PER_MINUTE = 20;
 
 export interface OidcRouteDeps extends SessionCookieOptions {
   sessions: SessionStore;
@@ -48,6 +55,8 @@ export function oidcRoutes(deps: OidcRouteDeps) {
     detail: `Recon could not talk to ${provider}. Try again in a moment; if it stays down, an administrator can sign in with a local user (RECON_PASSWORD_SIGNIN); Recon's log says why.`,
   };
 
+  const failures = createRateLimiter({ perMinute: FAILED_CALLBACKS_PER_CLIENT_PER_MINUTE });
+
   app.get(OIDC_START_PATH, async (c) => {
     // The flow cookie must be set on the host the provider sends the browser back to.
     const callback = new URL(oidc.redirectUrl);
@@ -68,6 +77,22 @@ export function oidcRoutes(deps: OidcRouteDeps) {
   });
 
   app.get(OIDC_CALLBACK_PATH, async (c) => {
+    const client = clientAddress(c);
+    const wait = failures.secondsToWait(client);
+    if (wait > 0) {
+      c.header('retry-after', String(wait));
+      return refusalPage(c, {
+        status: 429,
+        title: 'Too many failed sign-ins from here',
+        detail: `Try again in ${wait} s.`,
+      });
+    }
+    const page = await callback(c);
+    if (page.status !== 302) failures.take(client);
+    return page;
+  });
+
+  const callback = async (c: Context<AuthEnv>) => {
     const flow = readFlow(getCookie(c, FLOW_COOKIE));
     deleteCookie(c, FLOW_COOKIE, { path: FLOW_COOKIE_PATH });
     if (!flow)
@@ -120,7 +145,7 @@ export function oidcRoutes(deps: OidcRouteDeps) {
     const { token } = await deps.sessions.create(saved.name, deps.ttlMs);
     setSessionCookie(c, token, deps);
     return c.redirect('/', 302);
-  });
+  };
   return app;
 }
 

@@ -71,6 +71,17 @@ describe('OpenID sign-ins that end in no session', () => {
     await expectRefused(signIn, 400, /not started here/, 'olga');
   });
 
+  it('refuses a client whose callbacks keep failing (invented flows), and only that client', async () => {
+    const from = (address: string) => ({ incoming: { socket: { remoteAddress: address, remoteFamily: 'IPv4' } } });
+    const callback = (address: string) =>
+      recon.app.request(`${CALLBACK_URL}?code=invented&state=invented`, {}, from(address));
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await callback('10.9.0.1')).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(400));
+    expect(statuses.slice(20)).toEqual([429, 429]);
+    expect((await callback('10.9.0.2')).status).toBe(400);
+  });
+
   const tampered: Array<[string, (claims: Record<string, unknown>) => Record<string, unknown>, RegExp]> = [
     ['another audience', (claims) => ({ ...claims, aud: 'some-other-client' }), /aud/],
     ['another issuer', (claims) => ({ ...claims, iss: 'https://evil.example.com' }), /iss/],
