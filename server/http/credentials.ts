@@ -55,8 +55,14 @@ export function createCredentialChecker(users: UserStore, { failuresPerMinute = 
     const isValidName = USER_NAME.test(name);
     const key = createHmac('sha256', secret).update(`${name}\0${password}`).digest('base64');
 
-    // A pair proved right before is no guess: checked before the limits, so a script keeps working while someone
-    // else's failures fill its address's limit. It holds while the stored hash is the one it was right against.
+    const nameKey = `${name.toLowerCase()}\0${client}`;
+    const waitName = perNameAndClient.secondsToWait(nameKey);
+    if (waitName > 0) return { status: 'limited', per: 'name-and-client', retryAfterSeconds: waitName };
+    const waitClient = perClient.secondsToWait(client);
+    if (waitClient > 0) return { status: 'limited', per: 'client', retryAfterSeconds: waitClient };
+
+    // After the limits, never before: a remembered pair answering 200 while guesses get 429 would tell a guesser
+    // which guess is right at any rate. It holds while the stored hash is the one it was right against.
     const known = verified.get(key);
     if (known && known.until > Date.now() && isValidName) {
       const stored = await users.getUser(name);
@@ -66,12 +72,6 @@ export function createCredentialChecker(users: UserStore, { failuresPerMinute = 
       }
       verified.delete(key);
     }
-
-    const nameKey = `${name.toLowerCase()}\0${client}`;
-    const waitName = perNameAndClient.secondsToWait(nameKey);
-    if (waitName > 0) return { status: 'limited', per: 'name-and-client', retryAfterSeconds: waitName };
-    const waitClient = perClient.secondsToWait(client);
-    if (waitClient > 0) return { status: 'limited', per: 'client', retryAfterSeconds: waitClient };
 
     const stored = isValidName ? await users.getUser(name) : undefined;
     const hash = stored?.passwordHash ?? NO_USER_HASH;
