@@ -232,7 +232,7 @@ export function loadConfig(
     admin: adminName && adminPassword ? { name: adminName, password: adminPassword } : undefined,
     web: {
       sessionTtlMs: numberOf('RECON_SESSION_HOURS', 0.01) * 3_600_000,
-      secureCookies: secureCookies === 'auto' ? 'auto' : secureCookies === 'true',
+      secureCookies: secureCookies === 'auto' ? autoSecureCookies(publicUrls?.origins) : secureCookies === 'true',
       actionsPerMinute: numberOf('RECON_ACTIONS_PER_MINUTE', 1),
       metricsToken,
       uiDir: env.RECON_UI_DIR || undefined,
@@ -241,4 +241,12 @@ export function loadConfig(
       isPasswordSignInOn: passwordSignIn === 'true',
     },
   };
+}
+
+/**
+ * `auto` with RECON_PUBLIC_URL naming only https origins: always Secure, since browsers reach Recon only over TLS and a
+ * TLS proxy may not send X-Forwarded-Proto. Otherwise Secure per request (HTTPS or X-Forwarded-Proto: https).
+ */
+function autoSecureCookies(publicOrigins: readonly string[] | undefined): true | 'auto' {
+  return publicOrigins?.length && publicOrigins.every((origin) => origin.startsWith('https:')) ? true : 'auto';
 }

@@ -66,6 +66,15 @@ describe('loadConfig', () => {
     expect(told.web.publicOrigins).toEqual(['https://recon.example.com', 'http://10.1.2.3:8080']);
   });
 
+  it('sets Secure cookies when Recon is known only by https URLs (a TLS proxy may not send X-Forwarded-Proto)', () => {
+    expect(loadConfig({}).web.secureCookies).toBe('auto');
+    expect(loadConfig({ RECON_PUBLIC_URL: 'https://recon.example.com' }).web.secureCookies).toBe(true);
+    const mixed = loadConfig({ RECON_PUBLIC_URL: 'https://recon.example.com, http://10.1.2.3:8080' });
+    expect(mixed.web.secureCookies).toBe('auto');
+    const told = { RECON_PUBLIC_URL: 'https://recon.example.com', RECON_SECURE_COOKIES: 'false' };
+    expect(loadConfig(told).web.secureCookies).toBe(false);
+  });
+
   it('refuses a bad RECON_PUBLIC_URL or RECON_HOST, naming the variable and never echoing a password', () => {
     const bad = [
       'recon.example.com',
