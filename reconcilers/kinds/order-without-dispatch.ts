@@ -138,7 +138,7 @@ function causeOf(e: OrderWithoutDispatchEvidence): string {
   return (
     'The dispatch service never created a dispatch for it: the order.created message was not published (a stuck ' +
     'outbox finding for this order), was dead-lettered (a dead letter for it), or was consumed and its dispatch ' +
-    'lost. The order timeline shows which.'
+    'lost. The record of the order (on its finding page and timeline) shows which.'
   );
 }
 

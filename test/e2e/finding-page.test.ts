@@ -50,6 +50,15 @@ async function openFinding(id: string, viewport = { width: 1366, height: 900 }):
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 
+/** The finding page's record of its order, as "source type" per event, oldest first (loaded once it shows). */
+async function recordedEvents(page: Page): Promise<string[]> {
+  const events = page.locator('[data-testid="order-record-events"] [data-testid="timeline-event"]');
+  await page.getByTestId('order-record-events').waitFor();
+  return events.evaluateAll((items) =>
+    items.map((item) => `${item.getAttribute('data-source')} ${item.getAttribute('data-type')}`),
+  );
+}
+
 describe('the finding page', () => {
   it('order without a dispatch: explains itself, recommends redeliver, and follows it to resolved', async () => {
     const orderId = await placeOrderAndLoseItsDispatch(demo);
@@ -73,6 +82,14 @@ describe('the finding page', () => {
     expect(await page.getByTestId('finding-evidence').isVisible()).toBe(false);
     await page.getByTestId('evidence-raw-toggle').click();
     expect(await text(page, 'finding-evidence')).toContain('"cancelledDispatches": 0');
+    // The order's record beside the finding: published, confirmed and processed, and no dispatch left.
+    expect(await recordedEvents(page)).toEqual([
+      'order created',
+      'outbox created',
+      'outbox published',
+      'outbox confirmed',
+      'inbox processed',
+    ]);
     await screenshot(page, 'finding-order-without-dispatch');
 
     // A second page, loaded now, whose view we freeze at "open": the stale page of the issue.
@@ -97,6 +114,8 @@ describe('the finding page', () => {
     expect(await resolution.getAttribute('data-resolved-by')).not.toBe('');
     expect(await page.locator('[data-testid^="action-button-"]').count()).toBe(0);
     expect(await page.getByTestId('finding-recommendation').count()).toBe(0);
+    // The record follows too: the redelivered message's dispatch.
+    await expect.poll(() => recordedEvents(page), { timeout: 10_000 }).toContain('dispatch assigned');
     expect(await page.evaluate(() => (globalThis as { isSameDocument?: boolean }).isSameDocument)).toBe(true);
     await screenshot(page, 'finding-resolved-live');
 
@@ -131,6 +150,10 @@ describe('the finding page', () => {
     const dispatches = page.locator('[data-testid="evidence-facts"] dd[data-fact="dispatches"] a');
     expect(await dispatches.first().textContent()).toMatch(/^dispatch \d+ \(assigned, from message /);
     expect(await dispatches.first().getAttribute('href')).toBe(`#/orders/${orderId}`);
+    // The record says what the dispatch side holds and that the orders side has nothing.
+    await page.getByTestId('order-record-no-order').waitFor();
+    expect(await recordedEvents(page)).toContain('dispatch assigned');
+    expect((await recordedEvents(page)).filter((event) => event.startsWith('order '))).toEqual([]);
     await screenshot(page, 'finding-dispatch-without-order');
 
     const phone = await openFinding(`dispatch-without-order:${orderId}`, { width: 390, height: 844 });

@@ -48,6 +48,7 @@ export type {
   SignInOptionsJson as SignInOptions,
   SourceHealthJson as SourceHealth,
   TimelineEventJson as TimelineEvent,
+  TimelineSource,
   UserBody,
   UserJson as User,
   UserListJson as UserList,

@@ -12,6 +12,7 @@ import { EvidenceFacts } from './findings/EvidenceFacts.tsx';
 import { FindingActions } from './findings/FindingActions.tsx';
 import { FindingAdvice } from './findings/FindingAdvice.tsx';
 import { FindingOutcome, StalePressNote } from './findings/FindingOutcome.tsx';
+import { OrderRecord } from './findings/OrderRecord.tsx';
 import { RepairChoices } from './findings/RepairChoices.tsx';
 
 /** The page follows a repair to its end: the server resolves a finding a cycle or two after its action. */
@@ -140,6 +141,8 @@ export function FindingDetailPage({ id }: { id: string }) {
           </>
         )}
       </EvidenceFacts>
+
+      {orderId && <OrderRecord orderId={orderId} version={progress ?? ''} />}
 
       <FindingActions findingId={finding.id} version={actionsVersion} />
       <p>

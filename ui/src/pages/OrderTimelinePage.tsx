@@ -1,11 +1,11 @@
 import { api } from '../api/endpoints.ts';
-import type { OrderTimeline, TimelineEvent } from '../api/types.ts';
+import type { OrderTimeline } from '../api/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { QueueTable } from '../components/QueueTable.tsx';
 import { Time } from '../components/Time.tsx';
+import { TimelineList } from '../components/TimelineList.tsx';
 import { useApi } from '../hooks/use-api.ts';
 import { toPrettyJson } from '../lib/format.ts';
-import { href } from '../routing/routes.ts';
 
 /**
  * One order's story across the order database, the broker, the consumer's inbox, dead letters, the dispatch
@@ -32,11 +32,7 @@ export function OrderTimelinePage({ orderId }: { orderId: string }) {
           {!data.order && data.unavailable.length === 0 && (
             <p class="banner warn">The orders database has no such order.</p>
           )}
-          <ol class="timeline" data-testid="timeline">
-            {data.events.map((event, index) => (
-              <TimelineItem key={`${event.at}|${event.source}|${event.type}|${index}`} event={event} />
-            ))}
-          </ol>
+          <TimelineList events={data.events} />
           {data.events.length === 0 && <p class="muted">Nothing recorded for this order.</p>}
           <BrokerNow broker={data.broker} />
           {data.order && (
@@ -49,36 +45,6 @@ export function OrderTimelinePage({ orderId }: { orderId: string }) {
       )}
     </section>
   );
-}
-
-function TimelineItem({ event }: { event: TimelineEvent }) {
-  return (
-    <li class={`event ${event.source}`} data-testid="timeline-event" data-source={event.source} data-type={event.type}>
-      <Time iso={event.at} />
-      <span class="event-source">{event.source}</span>
-      <span class="event-type">{event.type}</span>
-      <dl class="event-detail">
-        {Object.entries(event.detail).map(([name, value]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd>
-              <DetailValue name={name} value={value} />
-            </dd>
-          </div>
-        ))}
-      </dl>
-    </li>
-  );
-}
-
-/** Ids that have a page of their own become links; everything else is text. */
-function DetailValue({ name, value }: { name: string; value: string | number | null }) {
-  if (value === null) return <>—</>;
-  const text = String(value);
-  if (name === 'findingId') return <a href={href.finding(text)}>{text}</a>;
-  if (name === 'deadLetterId') return <a href={href.deadLetter(text)}>{text}</a>;
-  if (name === 'actionId') return <a href={href.action(text)}>{text}</a>;
-  return <span class="mono">{text}</span>;
 }
 
 function BrokerNow({ broker }: { broker: OrderTimeline['broker'] }) {
