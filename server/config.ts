@@ -1,5 +1,5 @@
 import { MIN_PASSWORD_LENGTH, USER_NAME, USER_NAME_RULE } from './auth/user-rules.ts';
-import { isListenHost, loopbackOrigins, toPublicOrigins } from './listen-settings.ts';
+import { isListenHost, loopbackOrigins, parseTrustedProxies, toPublicOrigins } from './listen-settings.ts';
 import { type OidcSettings, toOidcSettings } from './oidc-settings.ts';
 import { BAD_ESCAPE_MESSAGE, hasValidEscapes } from './url-escapes.ts';
 import { loadWatchedSystem, readFileIfExists } from './watched-system/load-watched-system.ts';
@@ -71,6 +71,8 @@ export interface ReconConfig {
     uiDir?: string;
     /** The origins users reach Recon by (RECON_PUBLIC_URL); requests for other host names are refused. */
     publicOrigins: string[];
+    /** Reverse proxies whose X-Forwarded-For names the client (RECON_TRUSTED_PROXIES): addresses or CIDR ranges. */
+    trustedProxies: string[];
     /** Sign-in with an OpenID provider (RECON_OIDC_*); unset: passwords only. */
     oidc?: OidcSettings;
     /** RECON_PASSWORD_SIGNIN=false: neither the sign-in form nor HTTP Basic takes a password. */
@@ -184,6 +186,8 @@ export function loadConfig(
   const metricsToken = env.RECON_METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
     throw new ConfigError('RECON_METRICS_TOKEN must be at least 16 printable characters without spaces');
+  const trustedProxies = parseTrustedProxies(env.RECON_TRUSTED_PROXIES ?? '');
+  if ('problem' in trustedProxies) throw new ConfigError(`RECON_TRUSTED_PROXIES: ${trustedProxies.problem}`);
   const publicOrigins = publicUrls?.origins ?? loopbackOrigins(port);
   const oidc = toOidcSettings(env, publicOrigins[0]!);
   if ('problem' in oidc) throw new ConfigError(oidc.problem);
@@ -237,6 +241,7 @@ export function loadConfig(
       metricsToken,
       uiDir: env.RECON_UI_DIR || undefined,
       publicOrigins,
+      trustedProxies: trustedProxies.entries,
       oidc: oidc.settings,
       isPasswordSignInOn: passwordSignIn === 'true',
     },

@@ -36,3 +36,20 @@ export function toPublicOrigins(text: string): { origins: string[] } | { problem
   }
   return { origins: [...new Set(origins)] };
 }
+
+/** RECON_TRUSTED_PROXIES: comma-separated IP addresses or CIDR ranges; the problem in words, or the entries. */
+export function parseTrustedProxies(text: string): { entries: string[] } | { problem: string } {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 6 ? 128 : 32;
+    const isPrefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (!family || rest.length > 0 || !isPrefixOk)
+      return { problem: `"${entry}" is not an IP address or a CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)` };
+  }
+  return { entries };
+}

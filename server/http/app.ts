@@ -18,6 +18,7 @@ import { assertEveryRouteListed, installAccessGuards } from './access.ts';
 import { ApiError, sendError, toApiError } from './api-error.ts';
 import { type AuthEnv, authenticate } from './auth.ts';
 import { limitBodiesBeforeAuth } from './body-limits.ts';
+import { identifyClients } from './client-address.ts';
 import { compressResponses } from './compression.ts';
 import { createCredentialChecker } from './credentials.ts';
 import { guardHost, hstsOverHttps } from './host-guard.ts';
@@ -71,6 +72,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** The origins Recon is known by (RECON_PUBLIC_URL); without them only localhost and IP addresses are served. */
   publicOrigins?: readonly string[];
+  /** Reverse proxies whose X-Forwarded-For names the client (RECON_TRUSTED_PROXIES); without them, the socket's. */
+  trustedProxies?: readonly string[];
   isReadOnly?: boolean;
   /** The web UI's build directory; without it `/` says how to build the UI. */
   uiDir?: string;
@@ -123,6 +126,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     c.header('Cache-Control', 'no-store');
   });
 
+  app.use(identifyClients(deps.trustedProxies ?? []));
   // Before authentication: an anonymous client must not make Recon read or parse a large body.
   app.use('/api/*', limitBodiesBeforeAuth({ 'POST /api/bulk-actions': BULK_BODY_LIMIT_BYTES }));
   // One checker for sign-in and Basic: they share the failure limits and the bounded password hashing.

@@ -15,8 +15,11 @@ export interface SignedInUser {
 /**
  * `user`: who is asking, or null. `csrfToken`: the session's token when the request came with the session cookie
  * (the browser), null otherwise: only a cookie is sent by the browser on its own, so only a cookie needs one.
+ * `clientAddress`: the client behind any trusted proxy, for the credential limits (client-address.ts).
  */
-export type AuthEnv = { Variables: { user: SignedInUser | null; csrfToken: string | null } };
+export type AuthEnv = {
+  Variables: { user: SignedInUser | null; csrfToken: string | null; clientAddress?: string };
+};
 
 export const SESSION_COOKIE = 'recon_session';
 

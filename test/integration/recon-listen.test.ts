@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { type ReconProcess, spawnRecon } from '../support/recon-process.ts';
-import { ADMIN_AUTH } from '../support/users.ts';
+import { ADMIN, ADMIN_AUTH, basicAuth } from '../support/users.ts';
 
 // Where a real Recon process listens, and the DNS-rebinding request of the probe sent over a real socket (a Host
 // header and an Origin that name the attacker's site, an admin's Basic credentials cached by the browser).
@@ -82,6 +82,25 @@ describe('a Recon process', () => {
     expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'misdirected-request' } });
     const users = await fetch(`${recon.url}/api/users`, { headers: { authorization: ADMIN_AUTH } });
     expect(await users.text()).not.toContain('rebound-admin');
+    await recon.stop();
+  });
+
+  it('behind a trusted proxy, limits guessing per forwarded client, never per proxy', async () => {
+    const recon = await start({ RECON_TRUSTED_PROXIES: '127.0.0.1' });
+    const basicFrom = (client: string, password: string) =>
+      send(`${recon.url}/api/session`, 'GET', {
+        authorization: basicAuth(ADMIN.name, password),
+        // What the client wrote, then what the proxy appended (the address it saw).
+        'x-forwarded-for': `203.0.113.250, ${client}`,
+      });
+    for (let i = 0; i < 10; i++) expect((await basicFrom('198.51.100.1', `wrong-${i}`)).status).toBe(401);
+    expect((await basicFrom('198.51.100.1', 'wrong-again')).status).toBe(429);
+    // Another client behind the same proxy is not locked out: without the trusted proxy, both would be 127.0.0.1.
+    const other = await send(`${recon.url}/api/session`, 'GET', {
+      authorization: ADMIN_AUTH,
+      'x-forwarded-for': '198.51.100.2',
+    });
+    expect(other.status).toBe(200);
     await recon.stop();
   });
 

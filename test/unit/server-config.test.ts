@@ -75,6 +75,17 @@ describe('loadConfig', () => {
     expect(loadConfig(told).web.secureCookies).toBe(false);
   });
 
+  it('takes the trusted reverse proxies from RECON_TRUSTED_PROXIES, naming the variable of a bad entry', () => {
+    expect(loadConfig({}).web.trustedProxies).toEqual([]);
+    expect(loadConfig({ RECON_TRUSTED_PROXIES: '10.0.0.5, fd00::/8' }).web.trustedProxies).toEqual([
+      '10.0.0.5',
+      'fd00::/8',
+    ]);
+    expect(() => loadConfig({ RECON_TRUSTED_PROXIES: '10.0.0.5, proxy.local' })).toThrow(
+      /RECON_TRUSTED_PROXIES: "proxy.local" is not an IP address/,
+    );
+  });
+
   it('refuses a bad RECON_PUBLIC_URL or RECON_HOST, naming the variable and never echoing a password', () => {
     const bad = [
       'recon.example.com',
