@@ -88,4 +88,5 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
 
   { method: 'GET', path: '/api/users', access: 'admin', answers: 'UserListJson' },
   { method: 'POST', path: '/api/users', access: 'admin', answers: { 200: 'UserJson', 201: 'UserJson' } },
+  { method: 'DELETE', path: '/api/users/:name', access: 'admin', answers: 'UserDeletedJson' },
 ];

@@ -8,7 +8,7 @@ import { FederatedUserError, type UserStore } from '../store/user-store.ts';
 import { ApiError } from './api-error.ts';
 import { type AuthEnv, currentUser, SESSION_COOKIE } from './auth.ts';
 import { parseOrThrow } from './validate.ts';
-import type { UserJson, UserListJson } from './wire.ts';
+import type { UserDeletedJson, UserJson, UserListJson } from './wire.ts';
 
 export const userBody = z.object({
   name: z.string().regex(USER_NAME, USER_NAME_RULE),
@@ -16,9 +16,11 @@ export const userBody = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
+const userParams = z.object({ name: z.string().regex(USER_NAME, USER_NAME_RULE) });
+
 /**
- * Admins list users and create or update one (its role and password). Every change is in the audit log; a new
- * password ends the user's sessions, but the one of an admin changing their own password.
+ * Admins list users, create or update one (its role and password) and delete one. Every change is in the audit log;
+ * a new password ends the user's sessions, but the one of an admin changing their own password; a deletion ends all.
  */
 export function usersRoutes(users: UserStore, log: { info?(context: object, message: string): void }) {
   const app = new Hono<AuthEnv>();
@@ -40,6 +42,19 @@ export function usersRoutes(users: UserStore, log: { info?(context: object, mess
     });
     log.info?.({ by: author.name, user: body.name, role: body.role, ...change }, 'user saved');
     return c.json<UserJson>({ name: body.name, role: body.role }, change.oldRole === null ? 201 : 200);
+  });
+
+  // Offboarding: the user can no longer sign in, and every open session (and live stream) of theirs ends now. A user
+  // of the OpenID provider whose groups still grant a role comes back at their next sign-in: remove them there.
+  app.delete('/api/users/:name', async (c) => {
+    const { name } = parseOrThrow(userParams, c.req.param(), 'path parameter');
+    const author = currentUser(c);
+    if (name === author.name) throw new ApiError(409, 'you cannot delete yourself: ask another admin');
+    const result = await users.deleteUser(name, { actor: author.name, role: author.role });
+    if (result.status === 'not-found') throw new ApiError(404, `no user ${name}`);
+    if (result.status === 'last-admin') throw new ApiError(409, `${name} is the last admin: make another admin first`);
+    log.info?.({ by: author.name, user: name, ...result }, 'user deleted');
+    return c.json<UserDeletedJson>({ name, sessionsEnded: result.sessionsEnded });
   });
 
   return app;

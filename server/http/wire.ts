@@ -78,6 +78,12 @@ export interface SignInOptionsJson {
 /** POST /api/users: creates the user (201) or sets its role and password (200); answers a UserJson. */
 export type UserBody = UserJson & { password: string };
 
+/** DELETE /api/users/:name: the user is gone, and so are their open sessions. */
+export interface UserDeletedJson {
+  name: string;
+  sessionsEnded: number;
+}
+
 export interface UserListJson {
   users: UserJson[];
 }
@@ -402,7 +408,9 @@ export interface AuditEntryJson {
     | 'user-demoted'
     | 'user-password-changed'
     /** `detail` says how: `password` or `openid <issuer>`; `newRole` is the role granted. */
-    | 'user-signed-in';
+    | 'user-signed-in'
+    /** `oldRole` is the role the user had, `newRole` null; `detail` how many open sessions ended. */
+    | 'user-deleted';
   actor: string;
   role: string;
   action: string;

@@ -24,7 +24,7 @@ export interface ChangeAuthor {
   keepSessionHash?: string;
 }
 
-export type UserEvent = 'user-created' | 'user-promoted' | 'user-demoted' | 'user-password-changed';
+export type UserEvent = 'user-created' | 'user-promoted' | 'user-demoted' | 'user-password-changed' | 'user-deleted';
 
 export interface UserChangeResult {
   events: UserEvent[];
@@ -33,12 +33,22 @@ export interface UserChangeResult {
   sessionsEnded: number;
 }
 
+export type UserDeleteResult =
+  | { status: 'deleted'; oldRole: Role; sessionsEnded: number }
+  | { status: 'not-found' }
+  | { status: 'last-admin' };
+
 export interface UserStore {
   /**
    * Creates the user, or sets its role and (when given) its password. In one transaction: the change, its rows in the
    * audit log, and on a new password the end of the user's sessions, so none of them happens without the others.
    */
   saveUser(change: UserChange, by: ChangeAuthor): Promise<UserChangeResult>;
+  /**
+   * Deletes the user and, with the row, their open sessions; audited in the same transaction. Refused (nothing
+   * changes) when they are the last admin: Recon would be left with nobody to manage it.
+   */
+  deleteUser(name: string, by: ChangeAuthor): Promise<UserDeleteResult>;
   getUser(name: string): Promise<StoredUser | undefined>;
   /** Every user, by name, without their password hashes. */
   listUsers(): Promise<Array<{ name: string; role: Role }>>;
@@ -61,12 +71,17 @@ const INSERT = 'INSERT INTO users (name, password_hash, role) VALUES ($1, $2, $3
 const UPDATE = `UPDATE users SET role = $2, password_hash = coalesce($3, password_hash), updated_at = now()
   WHERE name = $1`;
 const END_SESSIONS = 'DELETE FROM sessions WHERE user_name = $1 AND token_hash IS DISTINCT FROM $2';
+// Every admin row is locked, so two admins deleting each other at once cannot both pass the last-admin check.
+const ADMINS = "SELECT name FROM users WHERE role = 'admin' FOR UPDATE";
+const COUNT_SESSIONS = 'SELECT count(*)::int AS n FROM sessions WHERE user_name = $1';
+const DELETE = 'DELETE FROM users WHERE name = $1';
 const AUDIT = `INSERT INTO audit_log (event, actor, role, action, target, outcome, old_role, new_role, detail)
   VALUES ($1, $2, $3, 'user', 'user:' || $4, 'done', $5, $6, $7)`;
 
 export function createUserStore(pool: Pool): UserStore {
   return {
     saveUser: (change, by) => inTransaction(pool, (client) => save(client, change, by)),
+    deleteUser: (name, by) => inTransaction(pool, (client) => remove(client, name, by)),
     async getUser(name) {
       const { rows } = await pool.query<{ name: string; role: Role; password_hash: string }>(GET, [name]);
       const row = rows[0];
@@ -111,4 +126,26 @@ async function save(
     result.events.push('user-password-changed');
   }
   return result;
+}
+
+async function remove(client: PoolClient, name: string, by: ChangeAuthor): Promise<UserDeleteResult> {
+  await client.query(LOCK_USER, [name]);
+  const oldRole = (await client.query<{ role: Role }>(GET, [name])).rows[0]?.role;
+  if (!oldRole) return { status: 'not-found' };
+  if (oldRole === 'admin') {
+    const admins = (await client.query<{ name: string }>(ADMINS)).rows;
+    if (admins.every((admin) => admin.name === name)) return { status: 'last-admin' };
+  }
+  const sessionsEnded = (await client.query<{ n: number }>(COUNT_SESSIONS, [name])).rows[0]?.n ?? 0;
+  await client.query(DELETE, [name]);
+  await client.query(AUDIT, [
+    'user-deleted',
+    by.actor,
+    by.role,
+    name,
+    oldRole,
+    null,
+    `${sessionsEnded} open session(s) ended`,
+  ]);
+  return { status: 'deleted', oldRole, sessionsEnded };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recon } from '../../server/recon.ts';
+import { createUserStore } from '../../server/store/user-store.ts';
 import { createIsolatedEnv, type IsolatedEnv } from '../support/isolated-env.ts';
 import { startTestRecon } from '../support/recon-harness.ts';
 import { ADMIN, ADMIN_AUTH, basicAuth } from '../support/users.ts';
@@ -129,5 +130,60 @@ describe('the audit of user changes', () => {
       code: '42501',
     });
     expect((await pool.query("SELECT * FROM audit_log WHERE target = 'user:tamper'")).rows).toEqual(before);
+  });
+});
+
+describe('deleting a user', () => {
+  const remove = (name: string, authorization = ADMIN_AUTH) =>
+    recon.app.request(`/api/users/${encodeURIComponent(name)}`, {
+      method: 'DELETE',
+      headers: { ...JSON_TYPE, authorization },
+    });
+
+  it('ends their sessions and Basic access at once, and audits who deleted whom', async () => {
+    await asAdmin({ name: 'leaver', role: 'operator', password: 'leaver-own-password' });
+    const session = await signIn('leaver', 'leaver-own-password');
+    const basic = basicAuth('leaver', 'leaver-own-password');
+    expect((await recon.app.request('/api/session', { headers: { authorization: basic } })).status).toBe(200);
+
+    const response = await remove('leaver');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ name: 'leaver', sessionsEnded: 1 });
+    expect(await whoIs(session.cookie)).toBe(401);
+    expect((await recon.app.request('/api/session', { headers: { authorization: basic } })).status).toBe(401);
+    const { rows } = await pool.query(
+      "SELECT event, actor, old_role, new_role, detail FROM audit_log WHERE target = 'user:leaver' AND event = 'user-deleted'",
+    );
+    expect(rows).toEqual([
+      {
+        event: 'user-deleted',
+        actor: ADMIN.name,
+        old_role: 'operator',
+        new_role: null,
+        detail: '1 open session(s) ended',
+      },
+    ]);
+    expect((await remove('leaver')).status).toBe(404);
+  });
+
+  it('refuses to delete yourself or the last admin, and a non-admin may not delete', async () => {
+    expect((await remove(ADMIN.name)).status).toBe(409);
+    await asAdmin({ name: 'second-admin', role: 'admin', password: 'second-admin-password' });
+    await asAdmin({ name: 'plain-operator', role: 'operator', password: 'plain-operator-password' });
+    expect((await remove('second-admin', basicAuth('plain-operator', 'plain-operator-password'))).status).toBe(403);
+    // Two admins deleting each other at once: the advisory and row locks let both through only while a third admin
+    // remains; the store refuses to delete the last admin whoever asks.
+    await asAdmin({ name: 'third-admin', role: 'admin', password: 'third-admin-password' });
+    const [one, two] = await Promise.all([
+      remove('third-admin', basicAuth('second-admin', 'second-admin-password')),
+      remove('second-admin', basicAuth('third-admin', 'third-admin-password')),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 200]);
+    const admins = (await pool.query<{ name: string }>("SELECT name FROM users WHERE role = 'admin'")).rows;
+    const store = createUserStore(pool);
+    for (const { name } of admins.filter(({ name }) => name !== ADMIN.name))
+      expect((await store.deleteUser(name, { actor: 'test', role: 'system' })).status).toBe('deleted');
+    expect(await store.deleteUser(ADMIN.name, { actor: 'test', role: 'system' })).toEqual({ status: 'last-admin' });
+    expect((await pool.query("SELECT 1 FROM users WHERE role = 'admin'")).rowCount).toBe(1);
   });
 });

@@ -66,6 +66,8 @@ function toOutcomeText(entry: AuditEntry): string {
       return entry.oldRole && entry.oldRole !== entry.newRole
         ? `signed in: ${entry.oldRole} → ${entry.newRole}`
         : `signed in as ${entry.newRole}`;
+    case 'user-deleted':
+      return `deleted (was ${entry.oldRole})`;
     default:
       return entry.outcome;
   }
