@@ -34,6 +34,10 @@ export const outboxSchema = z.strictObject({
     .optional()
     .meta({ description: 'Pending while the status is not one of these' }),
   failedStatuses: z.array(statusValue).nullable().optional().meta({ description: 'Stuck at once: failed for good' }),
+  failedAfterAttempts: z.number().int().positive().nullable().optional().meta({
+    description:
+      'A row in a failedStatuses status is failed for good only once its attempts column reaches this (the library retries it until then); null: at once',
+  }),
   replicationSlot: identifier
     .nullable()
     .optional()

@@ -98,7 +98,12 @@ export interface Outbox {
   table: string;
   pending: PendingRule;
   /** Rows that failed for good (a FAILED status): stuck at once, without waiting out the grace period. Null: none. */
-  failed: { column: string; values: Array<string | number> } | null;
+  failed: {
+    column: string;
+    values: Array<string | number>;
+    /** With `attemptsColumn`: failed for good only at this many attempts; before, the library still retries it. */
+    minAttempts: { attemptsColumn: string; count: number } | null;
+  } | null;
   /** A SQL boolean: the rows that are this flow's message (among other events and listeners). Null: every row. */
   filter: string | null;
   messageId: ValueSource;

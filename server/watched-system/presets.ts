@@ -16,6 +16,11 @@ export interface OutboxPresetNames {
   statusColumn: string | null;
   doneStatuses: Array<string | number>;
   failedStatuses: Array<string | number> | null;
+  /**
+   * A row in a failed status is failed for good only after this many attempts (the library retries it until then);
+   * null: at once.
+   */
+  failedAfterAttempts: number | null;
   /** Null: the library keeps the order id inside its serialized event, where only the user knows the path. */
   orderId: ValueSource | null;
   /** How to give the order id where the preset cannot. */
@@ -46,12 +51,13 @@ const NOW_IF_NULL: MarkValue = { now: true, onlyIfNull: true };
 
 const none: Pick<
   OutboxPresetNames,
-  keyof MarkNames | 'failedStatuses' | 'attempts' | 'lastError' | 'headers' | 'message'
+  keyof MarkNames | 'failedStatuses' | 'failedAfterAttempts' | 'attempts' | 'lastError' | 'headers' | 'message'
 > = {
   confirmedAt: null,
   statusColumn: null,
   doneStatuses: [],
   failedStatuses: null,
+  failedAfterAttempts: null,
   publishedAt: null,
   attempts: null,
   lastError: null,
@@ -111,6 +117,9 @@ export const OUTBOX_PRESET_NAMES: Record<OutboxPreset, OutboxPresetNames> = {
     statusColumn: 'StatusName',
     doneStatuses: ['Succeeded'],
     failedStatuses: ['Failed'],
+    // CAP retries Failed rows while "Retries" < FailedRetryCount (50 by default): IDataStorage.PostgreSql.cs,
+    // GetMessagesOfNeedRetryAsync. A team that changed FailedRetryCount sets outbox.failedAfterAttempts to match.
+    failedAfterAttempts: 50,
     orderId: null,
     orderIdExample: '{ json: Content, path: "$.Value.OrderNo" }',
     messageId: { json: 'Content', path: '$.Headers."cap-msg-id"' },

@@ -27,6 +27,12 @@ export function resolveOutbox(file: OutboxFile, database: string, path: string, 
   const failedStatuses = pick('failedStatuses') ?? [];
   if (failedStatuses.length > 0 && statusColumn === null)
     issues.add(child(path, 'statusColumn'), 'required with failedStatuses: the column those statuses are in');
+  const failedAfterAttempts = pick('failedAfterAttempts');
+  const attempts = pick('attempts');
+  if (file.failedAfterAttempts != null && attempts === null)
+    issues.add(child(path, 'attempts'), 'required with failedAfterAttempts: the column that counts the attempts');
+  // The library retries failed rows, and nothing counts its attempts: a failed row is only pending, never "given up".
+  const isFailedKnowable = failedAfterAttempts === null || attempts !== null;
   const orderId = file.orderId === undefined ? names.orderId : toValueSource(file.orderId);
   if (orderId === null)
     issues.add(
@@ -49,14 +55,23 @@ export function resolveOutbox(file: OutboxFile, database: string, path: string, 
     table: pick('table'),
     pending,
     failed:
-      failedStatuses.length > 0 && statusColumn !== null ? { column: statusColumn, values: failedStatuses } : null,
+      failedStatuses.length > 0 && statusColumn !== null && isFailedKnowable
+        ? {
+            column: statusColumn,
+            values: failedStatuses,
+            minAttempts:
+              failedAfterAttempts !== null && attempts !== null
+                ? { attemptsColumn: attempts, count: failedAfterAttempts }
+                : null,
+          }
+        : null,
     filter: file.filter ?? null,
     messageId: file.messageId === undefined ? names.messageId : toValueSource(file.messageId),
     orderId: orderId ?? { column: '' },
     createdAt,
     eventType: pick('eventType'),
     publishedAt,
-    attempts: pick('attempts'),
+    attempts,
     lastError: pick('lastError'),
     payload: file.payload === undefined ? names.payload : file.payload === null ? null : toValueSource(file.payload),
     headers: file.headers === undefined ? names.headers : file.headers === null ? null : toValueSource(file.headers),

@@ -50,6 +50,7 @@ export const N = {
   deadLettered: 1011, // consistent; a copy of its message is dead-lettered
   orphan: 1012, // a live delivery of an order that does not exist: dispatch-without-order
   cancelledOrphan: 1013, // a cancelled delivery of an order that does not exist: fine
+  retrying: 1014, // Failed once a minute ago: CAP retries it (Retries < FailedRetryCount), so not stuck yet
   otherEvents: 1100, // rows of other CAP topics (order.paid, customer.registered): never this flow's
 } as const;
 
@@ -112,7 +113,7 @@ export async function seedCapSystem(pools: { orders: pg.Pool; dispatch: pg.Pool 
     n: number,
     agoSeconds: number,
     status: PublishedRow['status'],
-    extra: Partial<OrderRow> = {},
+    { retries = 50, ...extra }: Partial<OrderRow> & { retries?: number } = {},
   ) => {
     const order = { n, status: 'PAID', fulfilment: 'DELIVERY' as const, agoSeconds, ...extra };
     orders.push(order);
@@ -122,7 +123,7 @@ export async function seedCapSystem(pools: { orders: pg.Pool; dispatch: pg.Pool 
       value: orderCreatedValue(n, order.fulfilment),
       status,
       agoSeconds,
-      retries: status === 'Failed' ? 50 : 0,
+      retries: status === 'Failed' ? retries : 0,
     });
   };
   withMessage(N.missing, HOUR, 'Succeeded');
@@ -130,6 +131,7 @@ export async function seedCapSystem(pools: { orders: pg.Pool; dispatch: pg.Pool 
   withMessage(N.redeliver, HOUR, 'Succeeded');
   withMessage(N.stuck, 30 * 60, 'Scheduled');
   withMessage(N.failed, 60, 'Failed');
+  withMessage(N.retrying, 60, 'Failed', { retries: 1 });
   withMessage(N.young, 5, 'Scheduled');
   consistent(N.duplicate, HOUR);
   deliveries.push({ ref: orderId(N.duplicate), state: 'ASSIGNED', agoSeconds: HOUR - 30 });

@@ -24,7 +24,7 @@ describe('outbox presets', () => {
       database: 'orders',
       table: 'event_publication',
       pending: { kind: 'column-null', column: 'completion_date' },
-      failed: { column: 'status', values: ['FAILED', 'ABANDONED'] },
+      failed: { column: 'status', values: ['FAILED', 'ABANDONED'], minAttempts: null },
       filter: null,
       messageId: { column: 'id' },
       orderId: { json: 'serialized_event', path: '$.orderId' },
@@ -49,7 +49,7 @@ describe('outbox presets', () => {
       database: 'orders',
       table: 'cap.published',
       pending: { kind: 'status-not-in', column: 'StatusName', done: ['Succeeded'] },
-      failed: { column: 'StatusName', values: ['Failed'] },
+      failed: { column: 'StatusName', values: ['Failed'], minAttempts: { attemptsColumn: 'Retries', count: 50 } },
       filter: null,
       messageId: { json: 'Content', path: '$.Headers."cap-msg-id"' },
       orderId: { json: 'Content', path: '$.Value.OrderNo' },
@@ -166,6 +166,18 @@ describe('overriding a preset', () => {
   it('asks for the status column that failed statuses are in', () => {
     expect(issuesOf(() => withOutbox('{ failedStatuses: [DEAD] }'))).toEqual([
       { path: 'flows[0].outbox.statusColumn', message: expect.stringMatching(/required with failedStatuses/) },
+    ]);
+  });
+
+  it('counts a failed row as given up only after the attempts its library retries, when they are counted', () => {
+    const told = withOutbox('{ preset: cap, orderId: OrderNo, failedAfterAttempts: 5 }');
+    expect(told?.failed?.minAttempts).toEqual({ attemptsColumn: 'Retries', count: 5 });
+    // CAP retries Failed rows: with no attempts column nothing tells a retried row from a given-up one.
+    expect(withOutbox('{ preset: cap, orderId: OrderNo, attempts: null }')?.failed).toBeNull();
+    expect(
+      issuesOf(() => withOutbox('{ preset: cap, orderId: OrderNo, attempts: null, failedAfterAttempts: 5 }')),
+    ).toEqual([
+      { path: 'flows[0].outbox.attempts', message: expect.stringMatching(/required with failedAfterAttempts/) },
     ]);
   });
 });

@@ -31,8 +31,13 @@ export function createOutboxDb(pool: pg.Pool, outbox: Outbox, database: Database
     const publishedAt = outbox.publishedAt
       ? timeColumn('t', columns.get(outbox.publishedAt)!, database.timeZone, `${KEY}.publishedAt`).epochMs
       : 'NULL::float8';
-    const hasFailed = outbox.failed
-      ? `coalesce(t.${q(outbox.failed.column)}::text = ANY(${textArray(outbox.failed.values.map(String))}), false)`
+    const { failed } = outbox;
+    // Failed for good: a failed status, and when the library retries failed rows, its last attempt made.
+    const lastAttempt = failed?.minAttempts
+      ? ` AND t.${q(failed.minAttempts.attemptsColumn)} >= ${failed.minAttempts.count}`
+      : '';
+    const hasFailed = failed
+      ? `coalesce(t.${q(failed.column)}::text = ANY(${textArray(failed.values.map(String))})${lastAttempt}, false)`
       : 'false';
     const where = `(${pendingCondition(pending)}) AND (${outbox.filter ?? 'true'})`;
     const select = `${messageId.select} AS message_id, ${orderId.select} AS order_id,
