@@ -99,7 +99,11 @@ const redeliver = defineRepair<OrderWithoutDispatchEvidence, OrderRecord & { mes
         ...(original ? { [ORIGINAL_MESSAGE_ID_HEADER]: original } : {}),
       },
     });
-    return toPublishOutcome(result, `${routingKey} for order ${order.id} to exchange ${exchange}`);
+    return toPublishOutcome(
+      result,
+      // An empty routing key (a MassTransit exchange binds none) would leave the sentence starting with a blank.
+      `${routingKey || 'the message'} for order ${order.id} to exchange ${exchange || '(default)'}`,
+    );
   },
 });
 

@@ -99,7 +99,7 @@ const republish = defineRepair<StuckOutboxEvidence, OutboxRecord & { body: Buffe
     });
     const outcome = toPublishOutcome(
       result,
-      `${routingKey} ${row.messageId} of order ${row.orderId ?? '(not named)'} to exchange ${exchange}`,
+      `${routingKey || 'message'} ${row.messageId} of order ${row.orderId ?? '(not named)'} to exchange ${exchange || '(default)'}`,
     );
     if (outcome.status === 'done') await ports.orders.markOutboxPublished(row.messageId);
     return outcome;

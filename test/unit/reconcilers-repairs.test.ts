@@ -183,6 +183,18 @@ describe("the headers a library's consumer reads", () => {
     );
   });
 
+  it('redeliver to an exchange bound without a routing key says what it sent in words, with no blank', async () => {
+    const { ports } = makePorts(makeLetter());
+    ports.messageRoute = { ...ports.messageRoute, exchange: 'Shop.Contracts:OrderSubmitted', routingKey: '' };
+    ports.dispatch.liveDispatches = async () => [];
+    ports.orders.getOrder = async (id) => ({ id, status: 'PAID', messageBody: `{"orderId":${id}}` });
+    const redeliver = repairing(repairOf('order-without-dispatch', 'redeliver')!);
+    const req = request({ action: 'redeliver', key: '101', evidence: { orderId: '101' }, messageId: 'action-3' });
+    const outcome = await redeliver(req, ports);
+    expect(outcome).toMatchObject({ status: 'done' });
+    expect(outcome.detail).toMatch(/^the message for order 101 to exchange Shop.Contracts:OrderSubmitted/);
+  });
+
   it('redeliver sends the bare body as application/json when the flow has no envelope', async () => {
     const { ports, published } = makePorts(makeLetter());
     ports.dispatch.liveDispatches = async () => [];
