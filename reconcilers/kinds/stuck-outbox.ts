@@ -32,7 +32,9 @@ function detect(snapshot: OutboxSnapshot, now: Date, { graceMs }: GraceSettings)
   const judgements: Judgement<typeof KIND, StuckOutboxEvidence>[] = [];
   const stuck = new Set<string>();
   for (const row of snapshot.unpublished) {
-    if (!row.hasFailed && now.getTime() - row.createdAt.getTime() < graceMs) continue;
+    // A delayed publish is due at its own time; the grace period counts from the later of the two.
+    const dueAt = Math.max(row.createdAt.getTime(), row.delayedUntil?.getTime() ?? 0);
+    if (!row.hasFailed && now.getTime() - dueAt < graceMs) continue;
     stuck.add(row.messageId);
     judgements.push(
       judge.mismatch(row.messageId, {

@@ -38,6 +38,8 @@ export interface OutboxRow {
   orderId: string | null;
   eventType: string | null;
   createdAt: Date;
+  /** A delayed publish's due time: its grace period counts from here, not from createdAt. */
+  delayedUntil: Date | null;
   publishedAt: Date | null;
   attempts: number | null;
   lastError: string | null;

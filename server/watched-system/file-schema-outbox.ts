@@ -38,6 +38,12 @@ export const outboxSchema = z.strictObject({
     description:
       'A row in a failedStatuses status is failed for good only once its attempts column reaches this (the library retries it until then); null: at once',
   }),
+  delayedUntil: optionalColumn.meta({
+    description: 'A delayed publish: the row is not due before this time, and its grace period counts from it',
+  }),
+  delayedStatuses: z.array(statusValue).min(1).nullable().optional().meta({
+    description: 'Only rows in these statuses are delayed by delayedUntil (needs statusColumn); null: every row',
+  }),
   replicationSlot: identifier
     .nullable()
     .optional()

@@ -104,6 +104,12 @@ export interface Outbox {
     /** With `attemptsColumn`: failed for good only at this many attempts; before, the library still retries it. */
     minAttempts: { attemptsColumn: string; count: number } | null;
   } | null;
+  /**
+   * A delayed publish (CAP's PublishDelayAsync): the row is not due before `column`, and its grace period counts
+   * from then; `statuses`: only rows in these statuses of `statusColumn` are delayed (elsewhere the column means
+   * something else). Null: no row is delayed.
+   */
+  delayed: { column: string; status: { column: string; values: Array<string | number> } | null } | null;
   /** A SQL boolean: the rows that are this flow's message (among other events and listeners). Null: every row. */
   filter: string | null;
   messageId: ValueSource;

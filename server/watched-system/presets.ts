@@ -21,6 +21,9 @@ export interface OutboxPresetNames {
    * null: at once.
    */
   failedAfterAttempts: number | null;
+  /** A delayed row's due time, and the statuses in which that column means it (null: every status). */
+  delayedUntil: string | null;
+  delayedStatuses: Array<string | number> | null;
   /** Null: the library keeps the order id inside its serialized event, where only the user knows the path. */
   orderId: ValueSource | null;
   /** How to give the order id where the preset cannot. */
@@ -51,13 +54,23 @@ const NOW_IF_NULL: MarkValue = { now: true, onlyIfNull: true };
 
 const none: Pick<
   OutboxPresetNames,
-  keyof MarkNames | 'failedStatuses' | 'failedAfterAttempts' | 'attempts' | 'lastError' | 'headers' | 'message'
+  | keyof MarkNames
+  | 'failedStatuses'
+  | 'failedAfterAttempts'
+  | 'delayedUntil'
+  | 'delayedStatuses'
+  | 'attempts'
+  | 'lastError'
+  | 'headers'
+  | 'message'
 > = {
   confirmedAt: null,
   statusColumn: null,
   doneStatuses: [],
   failedStatuses: null,
   failedAfterAttempts: null,
+  delayedUntil: null,
+  delayedStatuses: null,
   publishedAt: null,
   attempts: null,
   lastError: null,
@@ -120,6 +133,10 @@ export const OUTBOX_PRESET_NAMES: Record<OutboxPreset, OutboxPresetNames> = {
     // CAP retries Failed rows while "Retries" < FailedRetryCount (50 by default): IDataStorage.PostgreSql.cs,
     // GetMessagesOfNeedRetryAsync. A team that changed FailedRetryCount sets outbox.failedAfterAttempts to match.
     failedAfterAttempts: 50,
+    // A delayed publish is stored Delayed (then Queued) with "ExpiresAt" as the time to send it; CAP's
+    // ScheduleMessagesOfDelayedAsync sends it then. In other statuses "ExpiresAt" is when the row may be deleted.
+    delayedUntil: 'ExpiresAt',
+    delayedStatuses: ['Delayed', 'Queued'],
     orderId: null,
     orderIdExample: '{ json: Content, path: "$.Value.OrderNo" }',
     messageId: { json: 'Content', path: '$.Headers."cap-msg-id"' },

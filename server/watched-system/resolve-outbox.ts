@@ -33,6 +33,10 @@ export function resolveOutbox(file: OutboxFile, database: string, path: string, 
     issues.add(child(path, 'attempts'), 'required with failedAfterAttempts: the column that counts the attempts');
   // The library retries failed rows, and nothing counts its attempts: a failed row is only pending, never "given up".
   const isFailedKnowable = failedAfterAttempts === null || attempts !== null;
+  const delayedUntil = pick('delayedUntil');
+  const delayedStatuses = pick('delayedStatuses');
+  if (delayedUntil !== null && delayedStatuses !== null && statusColumn === null)
+    issues.add(child(path, 'statusColumn'), 'required with delayedStatuses: the column those statuses are in');
   const orderId = file.orderId === undefined ? names.orderId : toValueSource(file.orderId);
   if (orderId === null)
     issues.add(
@@ -65,6 +69,16 @@ export function resolveOutbox(file: OutboxFile, database: string, path: string, 
                 : null,
           }
         : null,
+    delayed:
+      delayedUntil === null
+        ? null
+        : {
+            column: delayedUntil,
+            status:
+              delayedStatuses !== null && statusColumn !== null
+                ? { column: statusColumn, values: delayedStatuses }
+                : null,
+          },
     filter: file.filter ?? null,
     messageId: file.messageId === undefined ? names.messageId : toValueSource(file.messageId),
     orderId: orderId ?? { column: '' },

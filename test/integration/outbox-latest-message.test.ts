@@ -14,6 +14,7 @@ const outbox: Outbox = {
   database: 'orders',
   table: 'event_publication',
   pending: { kind: 'column-null', column: 'completion_date' },
+  delayed: null,
   failed: null,
   filter: `listener_id = 'externalizer'`,
   messageId: { column: 'id' },

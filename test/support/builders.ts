@@ -41,6 +41,7 @@ export function makeOutboxRow(overrides: Partial<OutboxRow> = {}): OutboxRow {
     orderId: ORDER_ID,
     eventType: 'order.created',
     createdAt: secondsAgo(600),
+    delayedUntil: null,
     publishedAt: secondsAgo(600),
     attempts: 1,
     lastError: null,

@@ -51,6 +51,7 @@ export const N = {
   orphan: 1012, // a live delivery of an order that does not exist: dispatch-without-order
   cancelledOrphan: 1013, // a cancelled delivery of an order that does not exist: fine
   retrying: 1014, // Failed once a minute ago: CAP retries it (Retries < FailedRetryCount), so not stuck yet
+  delayed: 1015, // a pickup order whose message was published with a delay: Delayed until an hour from now, fine
   otherEvents: 1100, // rows of other CAP topics (order.paid, customer.registered): never this flow's
 } as const;
 
@@ -64,7 +65,7 @@ interface PublishedRow {
   n: number;
   name: string;
   value: string;
-  status: 'Succeeded' | 'Scheduled' | 'Failed';
+  status: 'Succeeded' | 'Scheduled' | 'Failed' | 'Delayed';
   agoSeconds: number;
   retries?: number;
 }
@@ -132,6 +133,7 @@ export async function seedCapSystem(pools: { orders: pg.Pool; dispatch: pg.Pool 
   withMessage(N.stuck, 30 * 60, 'Scheduled');
   withMessage(N.failed, 60, 'Failed');
   withMessage(N.retrying, 60, 'Failed', { retries: 1 });
+  withMessage(N.delayed, HOUR, 'Delayed', { fulfilment: 'PICKUP' });
   withMessage(N.young, 5, 'Scheduled');
   consistent(N.duplicate, HOUR);
   deliveries.push({ ref: orderId(N.duplicate), state: 'ASSIGNED', agoSeconds: HOUR - 30 });
@@ -191,7 +193,8 @@ async function insertPublished(pool: pg.Pool, rows: PublishedRow[]) {
     `INSERT INTO "cap"."published" ("Id", "Version", "Name", "Content", "Retries", "Added", "ExpiresAt", "StatusName")
      SELECT id, 'v1', name, content, retries, ${localAgo('ago')},
        CASE status WHEN 'Succeeded' THEN ${localAgo('ago')} + interval '1 day'
-                   WHEN 'Failed' THEN ${localAgo('ago')} + interval '15 days' END, status
+                   WHEN 'Failed' THEN ${localAgo('ago')} + interval '15 days'
+                   WHEN 'Delayed' THEN ${localAgo('ago')} + interval '2 hours' END, status
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::text[])
        AS r(id, name, content, retries, ago, status)`,
     [

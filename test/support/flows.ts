@@ -28,6 +28,7 @@ export function makeReferenceFlow(): Flow {
       database: 'orders',
       table: 'outbox',
       pending: { kind: 'column-null', column: 'confirmed_at' },
+      delayed: null,
       failed: null,
       filter: null,
       messageId: { column: 'message_id' },

@@ -25,6 +25,18 @@ describe('stuck-outbox', () => {
     ).toEqual([]);
   });
 
+  it('counts the grace period of a delayed publish from its due time, not from when it was written', () => {
+    const judge = (delayedUntil: Date) =>
+      stuckOutbox.detect(
+        { unpublished: [makeOutboxRow({ createdAt: secondsAgo(3_600), delayedUntil })], openKeys: [] },
+        NOW,
+        { graceMs: GRACE_MS },
+      );
+    expect(judge(secondsAgo(-600))).toEqual([]); // due in ten minutes
+    expect(judge(secondsAgo(30))).toEqual([]); // due half a minute ago: still within the grace period
+    expect(judge(secondsAgo(120))).toEqual([expect.objectContaining({ verdict: 'mismatch' })]);
+  });
+
   it('resolves an open finding whose row is no longer unpublished', () => {
     const judgements = stuckOutbox.detect({ unpublished: [], openKeys: ['m-1'] }, NOW, { graceMs: GRACE_MS });
     expect(judgements).toEqual([expect.objectContaining({ key: 'm-1', verdict: 'ok' })]);

@@ -48,6 +48,7 @@ describe('the watched system without a file', () => {
       table: m.outbox.table,
       pending: { kind: 'column-null', column: m.outbox.confirmedAt },
       failed: null,
+      delayed: null,
       filter: null,
       messageId: { column: m.outbox.messageId },
       orderId: { column: m.outbox.aggregateId },

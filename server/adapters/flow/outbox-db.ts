@@ -36,12 +36,21 @@ export function createOutboxDb(pool: pg.Pool, outbox: Outbox, database: Database
     const lastAttempt = failed?.minAttempts
       ? ` AND t.${q(failed.minAttempts.attemptsColumn)} >= ${failed.minAttempts.count}`
       : '';
+    const { delayed } = outbox;
+    const delayedUntil = delayed
+      ? `CASE WHEN ${
+          delayed.status
+            ? `t.${q(delayed.status.column)}::text = ANY(${textArray(delayed.status.values.map(String))})`
+            : 'true'
+        } THEN ${timeColumn('t', columns.get(delayed.column)!, database.timeZone, `${KEY}.delayedUntil`).epochMs} END`
+      : 'NULL::float8';
     const hasFailed = failed
       ? `coalesce(t.${q(failed.column)}::text = ANY(${textArray(failed.values.map(String))})${lastAttempt}, false)`
       : 'false';
     const where = `(${pendingCondition(pending)}) AND (${outbox.filter ?? 'true'})`;
     const select = `${messageId.select} AS message_id, ${orderId.select} AS order_id,
       ${optional(outbox.eventType)} AS event_type, ${created.epochMs} AS created_at, ${publishedAt} AS published_at,
+      ${delayedUntil} AS delayed_until,
       ${outbox.attempts ? `t.${q(outbox.attempts)}::int` : 'NULL::int'} AS attempts,
       ${optional(outbox.lastError)} AS last_error, ${hasFailed} AS has_failed`;
     return {
@@ -64,6 +73,7 @@ export function createOutboxDb(pool: pg.Pool, outbox: Outbox, database: Database
           orderId: orderId.keyOf(r.order_id),
           eventType: r.event_type as string | null,
           createdAt: toDate(r.created_at),
+          delayedUntil: r.delayed_until === null ? null : toDate(r.delayed_until),
           publishedAt: toDate(r.published_at),
           attempts: r.attempts as number | null,
           lastError: r.last_error as string | null,
@@ -112,6 +122,7 @@ function needs(outbox: Outbox): ColumnNeed[] {
     ...column(outbox.attempts, 'attempts'),
     ...column(outbox.lastError, 'lastError'),
     ...column(outbox.failed?.column ?? null, 'failed'),
+    ...column(outbox.delayed?.column ?? null, 'delayedUntil'),
     ...('column' in pending ? column(pending.column, 'pending') : []),
   ];
 }
