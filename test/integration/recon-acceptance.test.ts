@@ -59,14 +59,18 @@ describe('detection against the ground-truth ledger', () => {
     // only the sweep can see a deletion.
     // A non-idempotent order's second dispatch comes with the redelivery after the simulated crash, which a loaded
     // machine can delay past the other faults: the last fault is that second dispatch.
-    await waitFor('every non-idempotent order to be dispatched twice', async () => {
-      const orderIds = [...new Set((await demo.ledger('non-idempotent')).map((row) => row.order_id))];
-      const { rowCount } = await system.dispatchPool.query(
-        'SELECT order_id FROM dispatches WHERE order_id = ANY($1) GROUP BY order_id HAVING count(*) >= 2',
-        [orderIds],
-      );
-      return rowCount === orderIds.length;
-    });
+    await waitFor(
+      'every non-idempotent order to be dispatched twice',
+      async () => {
+        const orderIds = [...new Set((await demo.ledger('non-idempotent')).map((row) => row.order_id))];
+        const { rowCount } = await system.dispatchPool.query(
+          'SELECT order_id FROM dispatches WHERE order_id = ANY($1) GROUP BY order_id HAVING count(*) >= 2',
+          [orderIds],
+        );
+        return rowCount === orderIds.length;
+      },
+      { timeoutMs: 90_000 },
+    );
     await sleep(GRACE_MS + 1_500);
     for (let cycle = 0; cycle < 2; cycle++) {
       await recon.scheduler.runCycle();
@@ -87,5 +91,6 @@ describe('detection against the ground-truth ledger', () => {
       expect(keys.length, `the traffic injected no ${kind}`).toBeGreaterThan(0);
       expect(await openKeys(recon, kind as keyof typeof expected), kind).toEqual([...new Set(keys)].sort());
     }
-  });
+    // The traffic, the waits for the last faults (the second dispatch on a loaded machine) and two cycles.
+  }, 180_000);
 });
