@@ -38,15 +38,11 @@ export function createOutboxDb(pool: pg.Pool, outbox: Outbox, database: Database
       : '';
     const { delayed } = outbox;
     const delayedUntil = delayed
-      ? `CASE WHEN ${
-          delayed.status
-            ? `t.${q(delayed.status.column)}::text = ANY(${textArray(delayed.status.values.map(String))})`
-            : 'true'
-        } THEN ${timeColumn('t', columns.get(delayed.column)!, database.timeZone, `${KEY}.delayedUntil`).epochMs} END`
+      ? `CASE WHEN ${delayed.status ? statusIn(delayed.status) : 'true'} THEN ${
+          timeColumn('t', columns.get(delayed.column)!, database.timeZone, `${KEY}.delayedUntil`).epochMs
+        } END`
       : 'NULL::float8';
-    const hasFailed = failed
-      ? `coalesce(t.${q(failed.column)}::text = ANY(${textArray(failed.values.map(String))})${lastAttempt}, false)`
-      : 'false';
+    const hasFailed = failed ? `coalesce(${statusIn(failed)}${lastAttempt}, false)` : 'false';
     const where = `(${pendingCondition(pending)}) AND (${outbox.filter ?? 'true'})`;
     const select = `${messageId.select} AS message_id, ${orderId.select} AS order_id,
       ${optional(outbox.eventType)} AS event_type, ${created.epochMs} AS created_at, ${publishedAt} AS published_at,
@@ -107,6 +103,10 @@ function pendingCondition(pending: Exclude<PendingRule, { kind: 'replication-slo
       return 'true';
   }
 }
+
+/** The row's status is one of these (compared as text, whatever the column's type). */
+const statusIn = ({ column, values }: { column: string; values: Array<string | number> }) =>
+  `t.${q(column)}::text = ANY(${textArray(values.map(String))})`;
 
 function needs(outbox: Outbox): ColumnNeed[] {
   const column = (name: string | null, key: string) => (name ? [{ column: name, configKey: `${KEY}.${key}` }] : []);
