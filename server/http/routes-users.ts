@@ -16,7 +16,7 @@ export const userBody = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
-const userParams = z.object({ name: z.string().regex(USER_NAME, USER_NAME_RULE) });
+const userParams = z.object({ name: userBody.shape.name });
 
 /**
  * Admins list users, create or update one (its role and password) and delete one. Every change is in the audit log;
